@@ -1,0 +1,35 @@
+"""esent: the Windows Extensible Storage Engine (ESENT) from Python.
+
+Built for backup agents that stream online backups of ESENT databases and must abort them
+cleanly.  On Windows it calls the real esent.dll; on Linux and macOS it runs libese, a portable
+engine with the same Jet API contract that writes real ESE-format files.
+
+- ``esent.jet``: one function per wrapped Jet API, under its C name, handles as ints.
+- ``esent.errors``: one exception class per ESENT error code.
+- ``esent.Instance`` / ``Session``: context managers that close children before parents.
+- ``esent.set_global_params``: process-wide parameters, before the first instance.
+
+``import esent`` imports nothing outside the standard library.
+"""
+
+from esent import errors
+from esent._esent import HAVE_LIBESE
+from esent._lifecycle import ObjectClosedError
+from esent.instance import Instance
+from esent.params import get_global_param, set_global_params
+from esent.session import Session
+
+__version__ = "0.1.0.dev0"
+
+#: "libese" when this build runs the portable engine, "esent.dll" on Windows.
+ENGINE = "libese" if HAVE_LIBESE else "esent.dll"
+
+__all__ = [
+    "ENGINE",
+    "Instance",
+    "ObjectClosedError",
+    "Session",
+    "errors",
+    "get_global_param",
+    "set_global_params",
+]

@@ -1,0 +1,78 @@
+/*
+ * engine.h -- libese's internal objects: the process-wide engine, instances, sessions.
+ *
+ * Lock order (take them only in this order, release in reverse):
+ *   1. g_engine.lock   the registry of instances and sessions, the handle counter and the
+ *                      process-wide parameters.  Held only briefly, never across I/O.
+ *   2. inst->lock      one instance's state (later: its log, checkpoint and backup state).
+ * No engine lock is ever held while calling back into Python or while the binding holds the GIL
+ * waiting for it: the binding releases the GIL around every Jet call.
+ *
+ * Handle values (instances and sessions alike) come from one counter that only grows, so a
+ * terminated instance's or ended session's handle is never given out again in this process,
+ * and a stale handle is always recognised as stale.
+ */
+#ifndef LIBESE_ENGINE_H
+#define LIBESE_ENGINE_H
+
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "esent.h"
+#include "params.h"
+
+typedef enum {
+    INSTANCE_CREATED = 0,   /* JetCreateInstance2 done, JetInit not yet */
+    INSTANCE_INITIALIZING,  /* inside JetInit (which does I/O without g_engine.lock) */
+    INSTANCE_RUNNING,       /* JetInit succeeded */
+    INSTANCE_TERMINATING,   /* inside JetTerm: new calls get JET_errTermInProgress */
+} instance_state;
+
+typedef struct ese_instance {
+    JET_INSTANCE handle;
+    WCHAR *name;
+    WCHAR *display_name;
+    instance_state state;
+    param_value params[PARAM_SLOT_COUNT];  /* per-instance parameter values */
+    uint32_t session_count;
+    bool stop_backup_requested;            /* JetStopBackupInstance, cleared by the next Begin */
+    pthread_mutex_t lock;
+} ese_instance;
+
+typedef struct ese_session {
+    JET_SESID handle;
+    ese_instance *instance;
+} ese_session;
+
+/* Find a live instance by handle under g_engine.lock.  Returns JET_errSuccess and the instance,
+ * JET_errInvalidParameter for 0 / JET_instanceNil, or JET_errInvalidInstance for any other
+ * value that is not a live instance (as esent.dll, whose handle validation is always on). */
+JET_ERR engine_find_instance_locked(JET_INSTANCE handle, ese_instance **pinst);
+
+/* The registry and process-wide state. */
+typedef struct {
+    pthread_mutex_t lock;
+    JET_API_PTR next_handle;
+    ese_instance **instances;
+    size_t instance_count, instance_capacity;
+    ese_session **sessions;
+    size_t session_count, session_capacity;
+    param_value global_params[PARAM_SLOT_COUNT]; /* process-wide values and instance defaults */
+    bool multi_instance_mode;                    /* set by the first JetCreateInstance2 */
+    bool global_params_ready;                    /* defaults filled in (first API call) */
+    uint32_t running_instances;                  /* instances that passed JetInit */
+} ese_engine;
+
+extern ese_engine g_engine;
+
+/* Fill in the process-wide parameter defaults on first use (caller holds g_engine.lock). */
+JET_ERR engine_prepare_locked(void);
+
+/* Make room for one more pointer in a registry array (caller holds g_engine.lock). */
+JET_ERR engine_reserve_locked(void ***array, size_t count, size_t *capacity);
+
+/* A fresh handle value (caller holds g_engine.lock). */
+JET_API_PTR engine_new_handle_locked(void);
+
+#endif /* LIBESE_ENGINE_H */

@@ -1,0 +1,246 @@
+/*
+ * esent.h -- libese's copy of the Jet API contract, for non-Windows builds.
+ *
+ * On Windows the extension compiles against the SDK's esent.h and links esent.dll; this file is
+ * never used there.  Everywhere else it stands in for the SDK header so that src/_esent.pyx
+ * compiles unchanged against libese.  The rules that make that work:
+ *
+ *   - Type names are the SDK's, with Windows' exact widths: every ESE `long` / `unsigned long`
+ *     is 32 bits (Windows is LLP64; LP64 Linux is not), JET_API_PTR is pointer-sized, WCHAR is
+ *     16 bits (UTF-16 code units, not wchar_t).
+ *   - Constant names and values are the SDK's (values checked against the published engine
+ *     header; see tests/test_jet_constants.py).
+ *   - Prototypes are the SDK's.  Only functions libese implements are declared, so a call to an
+ *     unimplemented API fails at compile time instead of at link time.  The W (UTF-16) variants
+ *     are the ones the binding calls, on every platform.
+ *
+ * The binding does not include this file directly: it includes src/esent_compat.h, which picks
+ * the SDK header on Windows and this one elsewhere, then fills what the SDK header lacks.
+ */
+#ifndef LIBESE_ESENT_H
+#define LIBESE_ESENT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define JET_VERSION 0x0A00
+#define JET_API           /* __stdcall on 32-bit Windows; nothing elsewhere */
+#define JET_NODSAPI
+
+/* ------------------------------------------------------------------------------------------ */
+/* Base types: Windows widths                                                                 */
+
+typedef uintptr_t JET_API_PTR;
+typedef uint16_t WCHAR;
+
+/* ESE's `long` and `unsigned long` (32 bits on Windows).  The SDK writes them literally; the
+ * binding declares its variables with these names so one .pyx fits both headers (see
+ * esent_compat.h for the Windows side). */
+typedef int32_t ESE_LONG;
+typedef uint32_t ESE_ULONG;
+
+typedef int32_t JET_ERR;
+typedef uint32_t JET_GRBIT;
+typedef uint32_t JET_COLUMNID;
+typedef uint32_t JET_DBID;
+typedef uint32_t JET_COLTYP;
+typedef uint32_t JET_SNP;
+typedef uint32_t JET_SNT;
+typedef double JET_DATESERIAL;
+
+typedef JET_API_PTR JET_INSTANCE;
+typedef JET_API_PTR JET_SESID;
+typedef JET_API_PTR JET_TABLEID;
+typedef JET_API_PTR JET_HANDLE;
+typedef JET_API_PTR JET_OSSNAPID;
+typedef JET_API_PTR JET_LS;
+
+typedef char *JET_PSTR;
+typedef const char *JET_PCSTR;
+typedef WCHAR *JET_PWSTR;
+typedef const WCHAR *JET_PCWSTR;
+
+#define JET_instanceNil (~(JET_INSTANCE)0)
+#define JET_sesidNil    (~(JET_SESID)0)
+#define JET_tableidNil  (~(JET_TABLEID)0)
+#define JET_dbidNil     ((JET_DBID)0xFFFFFFFF)
+
+#define JET_BASE_NAME_LENGTH          3
+#define JET_MAX_COMPUTERNAME_LENGTH   15
+
+/* ------------------------------------------------------------------------------------------ */
+/* Structures (byte layouts as on Windows x64; the LOGTIME..BKINFO group is packed to 1)      */
+
+#pragma pack(push, 1)
+typedef struct {
+    unsigned short ib;
+    unsigned short isec;
+    int32_t lGeneration;
+} JET_LGPOS;
+
+typedef struct {
+    char bSeconds;
+    char bMinutes;
+    char bHours;
+    char bDay;
+    char bMonth;     /* 1..12 */
+    char bYear;      /* years since 1900 */
+    char bFiller1;   /* bit 0: time is UTC; bits 1-7: milliseconds, low 7 bits */
+    char bFiller2;   /* bits 1-3: milliseconds, high 3 bits */
+} JET_LOGTIME;
+
+typedef JET_LOGTIME JET_BKLOGTIME; /* bit 0 of bFiller2 is fOSSnapshot */
+
+typedef struct {
+    uint32_t ulRandom;
+    JET_LOGTIME logtimeCreate;
+    char szComputerName[JET_MAX_COMPUTERNAME_LENGTH + 1];
+} JET_SIGNATURE;
+
+typedef struct {
+    JET_LGPOS lgposMark;
+    JET_LOGTIME logtimeMark;
+    uint32_t genLow;
+    uint32_t genHigh;
+} JET_BKINFO;
+#pragma pack(pop)
+
+typedef struct {
+    uint32_t cbStruct;
+    uint32_t cunitDone;
+    uint32_t cunitTotal;
+} JET_SNPROG;
+
+typedef JET_ERR (JET_API *JET_PFNSTATUS)(JET_SESID sesid, JET_SNP snp, JET_SNT snt, void *pv);
+
+typedef struct {
+    uint32_t cbSize;
+    uint32_t ulGenLow;
+    uint32_t ulGenHigh;
+    WCHAR szBaseName[JET_BASE_NAME_LENGTH + 1];
+} JET_LOGINFO_W;
+
+typedef struct {
+    WCHAR *szDatabaseName;
+    WCHAR *szNewDatabaseName;
+} JET_RSTMAP_W;
+
+typedef struct {
+    uint32_t cbStruct;
+    JET_RSTMAP_W *rgrstmap;
+    int32_t crstmap;
+    JET_LGPOS lgposStop;
+    JET_LOGTIME logtimeStop;
+    JET_PFNSTATUS pfnStatus;
+} JET_RSTINFO_W;
+
+/* ------------------------------------------------------------------------------------------ */
+/* Errors and warnings                                                                        */
+
+#include "esent_errors.h"
+
+/* ------------------------------------------------------------------------------------------ */
+/* System parameters (ids)                                                                    */
+
+#define JET_paramSystemPath                 0
+#define JET_paramTempPath                   1
+#define JET_paramLogFilePath                2
+#define JET_paramBaseName                   3
+#define JET_paramEventSource                4
+#define JET_paramMaxSessions                5
+#define JET_paramMaxOpenTables              6
+#define JET_paramMaxCursors                 8
+#define JET_paramMaxVerPages                9
+#define JET_paramMaxTemporaryTables         10
+#define JET_paramLogFileSize                11
+#define JET_paramLogBuffers                 12
+#define JET_paramCommitDefault              16
+#define JET_paramCircularLog                17
+#define JET_paramCacheSizeMax               23
+#define JET_paramCheckpointDepthMax         24
+#define JET_paramRecovery                   34
+#define JET_paramCacheSize                  41
+#define JET_paramDeleteOutOfRangeLogs       52
+#define JET_paramCacheSizeMin               60
+#define JET_paramDatabasePageSize           64
+#define JET_paramErrorToString              70
+#define JET_paramZeroDatabaseDuringBackup   71
+#define JET_paramOSSnapshotTimeout          82
+#define JET_paramCreatePathIfNotExist       100
+#define JET_paramMaxInstances               104
+#define JET_paramLegacyFileNames            136
+#define JET_paramMaxCoalesceReadSize        164
+
+/* ------------------------------------------------------------------------------------------ */
+/* grbits                                                                                     */
+
+/* JetTerm2 */
+#define JET_bitTermComplete                 0x00000001
+#define JET_bitTermAbrupt                   0x00000002
+#define JET_bitTermStopBackup               0x00000004
+#define JET_bitTermDirty                    0x00000008
+
+/* JetInit3 */
+#define JET_bitReplayIgnoreMissingDB        0x00000004
+#define JET_bitRecoveryWithoutUndo          0x00000008
+#define JET_bitTruncateLogsAfterRecovery    0x00000010
+#define JET_bitReplayMissingMapEntryDB      0x00000020
+#define JET_bitLogStreamMustExist           0x00000040
+#define JET_bitReplayIgnoreLostLogs         0x00000080
+#define JET_bitKeepDbAttachedAtEndOfRecovery 0x00001000
+
+/* Streaming backup */
+#define JET_bitBackupIncremental            0x00000001
+#define JET_bitBackupAtomic                 0x00000004
+#define JET_bitBackupSnapshot               0x00000010
+#define JET_bitBackupEndNormal              0x00000001
+#define JET_bitBackupEndAbort               0x00000002
+#define JET_bitBackupTruncateDone           0x00000100
+
+/* JetStopServiceInstance2 */
+#define JET_bitStopServiceAll               0x00000000
+#define JET_bitStopServiceBackgroundUserTasks 0x00000002
+#define JET_bitStopServiceQuiesceCaches     0x00000004
+#define JET_bitStopServiceResume            0x80000000
+
+/* JET_paramLegacyFileNames */
+#define JET_bitESE98FileNames               0x00000001
+#define JET_bitEightDotThreeSoftCompat      0x00000002
+
+/* Status callback codes */
+#define JET_snpRestore                      8
+#define JET_snpBackup                       9
+#define JET_sntProgress                     0
+#define JET_sntFail                         3
+#define JET_sntBegin                        5
+#define JET_sntComplete                     6
+#define JET_sntRequirements                 7
+
+/* ------------------------------------------------------------------------------------------ */
+/* Functions libese implements                                                                */
+
+JET_ERR JET_API JetCreateInstance2W(JET_INSTANCE *pinstance, JET_PCWSTR szInstanceName,
+                                    JET_PCWSTR szDisplayName, JET_GRBIT grbit);
+JET_ERR JET_API JetSetSystemParameterW(JET_INSTANCE *pinstance, JET_SESID sesid,
+                                       ESE_ULONG paramid, JET_API_PTR lParam,
+                                       JET_PCWSTR szParam);
+JET_ERR JET_API JetGetSystemParameterW(JET_INSTANCE instance, JET_SESID sesid,
+                                       ESE_ULONG paramid, JET_API_PTR *plParam,
+                                       JET_PWSTR szParam, ESE_ULONG cbMax);
+JET_ERR JET_API JetInit3W(JET_INSTANCE *pinstance, JET_RSTINFO_W *prstInfo, JET_GRBIT grbit);
+JET_ERR JET_API JetTerm2(JET_INSTANCE instance, JET_GRBIT grbit);
+JET_ERR JET_API JetBeginSessionW(JET_INSTANCE instance, JET_SESID *psesid,
+                                 JET_PCWSTR szUserName, JET_PCWSTR szPassword);
+JET_ERR JET_API JetEndSession(JET_SESID sesid, JET_GRBIT grbit);
+JET_ERR JET_API JetGetVersion(JET_SESID sesid, ESE_ULONG *pwVersion);
+JET_ERR JET_API JetStopBackupInstance(JET_INSTANCE instance);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif /* LIBESE_ESENT_H */
