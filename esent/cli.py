@@ -23,7 +23,10 @@ def _demo(args: argparse.Namespace) -> int:
     print(f"esent {esent.__version__} on {esent.ENGINE}; files in {folder}")
     started = time.perf_counter()
     with esent.Instance(
-        "esent-demo", system_path=folder / "system", log_path=folder / "logs", params={"BaseName": "edb"}
+        "esent-demo",
+        system_path=folder / "system",
+        log_path=folder / "logs",
+        params={"BaseName": "edb"},
     ) as inst:
         handle = inst.handle
         print(f"  instance {inst.name!r} initialised, handle {handle:#x}")
@@ -35,7 +38,8 @@ def _demo(args: argparse.Namespace) -> int:
         print(f"  {len(sessions)} sessions open; engine version {major}.{minor} build {build}")
         inst.stop_backup()
         print("  JetStopBackupInstance on an idle instance: succeeded (nothing to stop)")
-    print(f"  closed sessions, then terminated the instance ({time.perf_counter() - started:.3f} s)")
+    elapsed = time.perf_counter() - started
+    print(f"  closed sessions, then terminated the instance ({elapsed:.3f} s)")
     try:
         jet.JetStopBackupInstance(handle)
     except esent.errors.InvalidInstanceError as exc:

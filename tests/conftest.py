@@ -10,7 +10,7 @@ from __future__ import annotations
 import itertools
 import os
 import pathlib
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
 import pytest
 
@@ -26,6 +26,13 @@ _names = itertools.count()
 def unique_name(prefix: str = "test") -> str:
     """An instance name no other test in this process uses (ESENT names are process-unique)."""
     return f"{prefix}-{os.getpid()}-{next(_names)}"
+
+
+@pytest.fixture
+def new_name() -> Callable[..., str]:
+    """A factory of unique instance names (tests must not import conftest: the Windows
+    workflow runs them from outside the checkout)."""
+    return unique_name
 
 
 @pytest.fixture

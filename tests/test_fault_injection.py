@@ -8,6 +8,8 @@ the I/O layer until the engine core does file I/O; see tests/c/test_osal.c.)
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import os
 import pathlib
 
@@ -15,7 +17,6 @@ import pytest
 
 import esent
 from esent import errors, jet
-from tests.conftest import unique_name
 
 pytestmark = [
     pytest.mark.libese,
@@ -26,9 +27,9 @@ if esent.ENGINE == "libese":
     from esent import _testing
 
 
-def workload(folder: pathlib.Path) -> None:
+def workload(folder: pathlib.Path, new_name: Callable[..., str]) -> None:
     """Create, configure, initialise, use and terminate an instance, all through esent.jet."""
-    handle = jet.JetCreateInstance2(unique_name("fault"))
+    handle = jet.JetCreateInstance2(new_name("fault"))
     try:
         for param in (jet.JET_paramSystemPath, jet.JET_paramLogFilePath, jet.JET_paramTempPath):
             jet.JetSetSystemParameter(handle, 0, param, 0, str(folder) + os.sep)
@@ -46,22 +47,24 @@ def workload(folder: pathlib.Path) -> None:
     jet.JetTerm2(handle)
 
 
-def test_every_allocation_failure_is_out_of_memory(tmp_path: pathlib.Path) -> None:
-    workload(tmp_path)  # warm-up: the registries grow once per process
+def test_every_allocation_failure_is_out_of_memory(
+    tmp_path: pathlib.Path, new_name: Callable[..., str]
+) -> None:
+    workload(tmp_path, new_name)  # warm-up: the registries grow once per process
     _testing.reset()
-    workload(tmp_path)
+    workload(tmp_path, new_name)
     total = _testing.count("alloc")
     assert total > 5, "the workload should allocate"
     failures = 0
     for nth in range(1, total + 1):
         with _testing.fail_nth("alloc", nth):
             try:
-                workload(tmp_path)
+                workload(tmp_path, new_name)
             except errors.OutOfMemoryError as exc:
                 assert exc.code == -1011
                 failures += 1
         # nothing left over: the workload runs cleanly right after each failure
-        workload(tmp_path)
+        workload(tmp_path, new_name)
     # Every allocation point produced the documented error (none was swallowed).
     assert failures == total
 

@@ -7,6 +7,8 @@ They hold on esent.dll as on libese.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pathlib
 import sys
 
@@ -14,14 +16,15 @@ import pytest
 
 import esent
 from esent import errors, jet
-from tests.conftest import unique_name
 
 pytestmark = pytest.mark.contract
 
 
-def test_with_block_initialises_and_terminates(tmp_path: pathlib.Path) -> None:
+def test_with_block_initialises_and_terminates(
+    tmp_path: pathlib.Path, new_name: Callable[..., str]
+) -> None:
     """Entering initialises (the handle is live), leaving terminates (the handle is dead)."""
-    with esent.Instance(unique_name(), system_path=tmp_path / "sys") as inst:
+    with esent.Instance(new_name(), system_path=tmp_path / "sys") as inst:
         handle = inst.handle
         jet.JetStopBackupInstance(handle)  # live
         assert (tmp_path / "sys").is_dir()  # folders created by default
@@ -30,40 +33,48 @@ def test_with_block_initialises_and_terminates(tmp_path: pathlib.Path) -> None:
         jet.JetStopBackupInstance(handle)
 
 
-def test_params_reach_the_engine(tmp_path: pathlib.Path) -> None:
+def test_params_reach_the_engine(tmp_path: pathlib.Path, new_name: Callable[..., str]) -> None:
     """params= maps JET_param names without the prefix to values."""
     params = {"BaseName": "abc", "CircularLog": True, "LogFileSize": 1024}
-    with esent.Instance(unique_name(), system_path=tmp_path, params=params) as inst:
+    with esent.Instance(new_name(), system_path=tmp_path, params=params) as inst:
         assert inst.get_param("BaseName") == "abc"
         assert inst.get_param("CircularLog") is True
         assert inst.get_param("LogFileSize") == 1024
         assert inst.get_param("SystemPath").rstrip("\\/") == str(tmp_path)
 
 
-def test_log_path_defaults_to_system_path(tmp_path: pathlib.Path) -> None:
-    with esent.Instance(unique_name(), system_path=tmp_path / "s") as inst:
+def test_log_path_defaults_to_system_path(
+    tmp_path: pathlib.Path, new_name: Callable[..., str]
+) -> None:
+    with esent.Instance(new_name(), system_path=tmp_path / "s") as inst:
         assert inst.get_param("LogFilePath") == inst.get_param("SystemPath")
     with esent.Instance(
-        unique_name(), system_path=tmp_path / "s", log_path=tmp_path / "l"
+        new_name(), system_path=tmp_path / "s", log_path=tmp_path / "l"
     ) as inst:
         assert inst.get_param("LogFilePath").rstrip("\\/") == str(tmp_path / "l")
 
 
-def test_global_param_in_instance_params_is_refused(tmp_path: pathlib.Path) -> None:
+def test_global_param_in_instance_params_is_refused(
+    tmp_path: pathlib.Path, new_name: Callable[..., str]
+) -> None:
     """DESIGN: naming a process-wide parameter in an instance's params is a clear error."""
     with pytest.raises(ValueError, match="set_global_params"):
-        esent.Instance(unique_name(), system_path=tmp_path, params={"DatabasePageSize": 8192})
+        esent.Instance(new_name(), system_path=tmp_path, params={"DatabasePageSize": 8192})
 
 
-def test_unknown_param_name_is_refused(tmp_path: pathlib.Path) -> None:
+def test_unknown_param_name_is_refused(
+    tmp_path: pathlib.Path, new_name: Callable[..., str]
+) -> None:
     with pytest.raises(KeyError, match="CircularLog"):
-        esent.Instance(unique_name(), system_path=tmp_path, params={"CircularLogs": True})
+        esent.Instance(new_name(), system_path=tmp_path, params={"CircularLogs": True})
 
 
-def test_bad_param_value_leaves_no_instance_behind(tmp_path: pathlib.Path) -> None:
+def test_bad_param_value_leaves_no_instance_behind(
+    tmp_path: pathlib.Path, new_name: Callable[..., str]
+) -> None:
     """A failing __enter__ raises the engine's error and frees the half-made instance, so the
     name can be used again at once."""
-    name = unique_name()
+    name = new_name()
     with pytest.raises(errors.InvalidParameterError):
         with esent.Instance(name, system_path=tmp_path, params={"BaseName": "toolong"}):
             pass
@@ -71,13 +82,13 @@ def test_bad_param_value_leaves_no_instance_behind(tmp_path: pathlib.Path) -> No
         pass
 
 
-def test_set_global_params(tmp_path: pathlib.Path) -> None:
+def test_set_global_params(tmp_path: pathlib.Path, new_name: Callable[..., str]) -> None:
     """DESIGN: process-wide parameters go through esent.set_global_params, before the first
     instance; per-instance names are refused there."""
     esent.set_global_params({"DatabasePageSize": 8192})
     try:
         assert esent.get_global_param("DatabasePageSize") == 8192
-        with esent.Instance(unique_name(), system_path=tmp_path):
+        with esent.Instance(new_name(), system_path=tmp_path):
             with pytest.raises(errors.AlreadyInitializedError):
                 esent.set_global_params({"DatabasePageSize": 16384})
     finally:
@@ -123,10 +134,12 @@ def test_session_on_closed_instance(instance: esent.Instance) -> None:
         instance.session()
 
 
-def test_exception_in_block_still_terminates(tmp_path: pathlib.Path) -> None:
+def test_exception_in_block_still_terminates(
+    tmp_path: pathlib.Path, new_name: Callable[..., str]
+) -> None:
     """Leaving by an exception terminates the instance and lets the exception through."""
     with pytest.raises(KeyError):
-        with esent.Instance(unique_name(), system_path=tmp_path) as inst:
+        with esent.Instance(new_name(), system_path=tmp_path) as inst:
             inst.session()
             raise KeyError("boom")
     assert inst.closed

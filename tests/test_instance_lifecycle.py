@@ -6,13 +6,14 @@ source; ese-backup-facts.md (facts).
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import os
 import pathlib
 
 import pytest
 
 from esent import errors, jet
-from tests.conftest import unique_name
 
 pytestmark = pytest.mark.contract
 
@@ -23,21 +24,23 @@ def _use_folder(handle: int, folder: pathlib.Path) -> None:
         jet.JetSetSystemParameter(handle, 0, param, 0, text)
 
 
-def test_create_init_term(tmp_path: pathlib.Path) -> None:
+def test_create_init_term(tmp_path: pathlib.Path, new_name: Callable[..., str]) -> None:
     """FS §2, §5, §6: create, initialise and terminate an instance; each step succeeds."""
-    handle = jet.JetCreateInstance2(unique_name(), "display name")
+    handle = jet.JetCreateInstance2(new_name(), "display name")
     assert handle not in (0, jet.JET_instanceNil)
     _use_folder(handle, tmp_path)
     assert jet.JetInit3(handle) == handle
     jet.JetTerm2(handle, jet.JET_bitTermComplete)
 
 
-def test_several_instances_run_side_by_side(tmp_path: pathlib.Path) -> None:
+def test_several_instances_run_side_by_side(
+    tmp_path: pathlib.Path, new_name: Callable[..., str]
+) -> None:
     """FS §1: multi-instance mode; every instance gets its own handle and folders."""
     handles = []
     try:
         for i in range(3):
-            handle = jet.JetCreateInstance2(unique_name())
+            handle = jet.JetCreateInstance2(new_name())
             handles.append(handle)
             _use_folder(handle, tmp_path / str(i))
             jet.JetSetSystemParameter(handle, 0, jet.JET_paramCreatePathIfNotExist, 1)
@@ -61,7 +64,7 @@ def test_name_is_free_again_after_term(instance_name: str) -> None:
     jet.JetTerm2(jet.JetCreateInstance2(instance_name))
 
 
-def test_too_many_instances() -> None:
+def test_too_many_instances(new_name: Callable[..., str]) -> None:
     """FS §2, §4: more than JET_paramMaxInstances (default 16) live instances gives
     JET_errTooManyInstances (-1214)."""
     limit, _ = jet.JetGetSystemParameter(0, 0, jet.JET_paramMaxInstances)
@@ -70,19 +73,19 @@ def test_too_many_instances() -> None:
     try:
         with pytest.raises(errors.TooManyInstancesError):
             for _ in range(limit + 1):
-                handles.append(jet.JetCreateInstance2(unique_name()))
+                handles.append(jet.JetCreateInstance2(new_name()))
         assert len(handles) == limit
     finally:
         for handle in handles:
             jet.JetTerm2(handle)
 
 
-def test_handles_are_never_reused() -> None:
+def test_handles_are_never_reused(new_name: Callable[..., str]) -> None:
     """libese promise (issue 2): a terminated instance's handle value is not given out again,
     so a stale handle is always recognised."""
     seen = set()
     for _ in range(20):
-        handle = jet.JetCreateInstance2(unique_name())
+        handle = jet.JetCreateInstance2(new_name())
         assert handle not in seen
         seen.add(handle)
         jet.JetTerm2(handle)
@@ -131,11 +134,15 @@ def test_init_creates_folders_when_asked(created_instance: int, tmp_path: pathli
     ],
 )
 def test_two_instances_cannot_share_a_folder(
-    running_instance: int, tmp_path: pathlib.Path, param: str, error: type
+    running_instance: int,
+    tmp_path: pathlib.Path,
+    param: str,
+    error: type,
+    new_name: Callable[..., str],
 ) -> None:
     """FS §5: a second instance on a system or log path another running instance uses fails
     JetInit with JET_errSystemPathInUse (-1083) / JET_errLogFilePathInUse (-1084)."""
-    other = jet.JetCreateInstance2(unique_name())
+    other = jet.JetCreateInstance2(new_name())
     try:
         _use_folder(other, tmp_path / "other")
         jet.JetSetSystemParameter(other, 0, jet.JET_paramCreatePathIfNotExist, 1)
@@ -173,7 +180,9 @@ def test_term_twice_is_invalid_instance(running_instance: int) -> None:
     assert info.value.code == -1115
 
 
-@pytest.mark.parametrize("grbit", ["JET_bitTermComplete", "JET_bitTermAbrupt", "JET_bitTermStopBackup"])
+@pytest.mark.parametrize(
+    "grbit", ["JET_bitTermComplete", "JET_bitTermAbrupt", "JET_bitTermStopBackup"]
+)
 def test_term_grbits(running_instance: int, grbit: str) -> None:
     """FS §6: Complete, Abrupt and StopBackup all terminate an idle instance."""
     jet.JetTerm2(running_instance, getattr(jet, grbit))

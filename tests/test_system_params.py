@@ -6,10 +6,11 @@ contract) and §4 (the parameter table); ese-backup-facts.md §7.3.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pytest
 
 from esent import errors, jet
-from tests.conftest import unique_name
 
 pytestmark = pytest.mark.contract
 
@@ -36,24 +37,24 @@ def test_ids_and_defaults(created_instance: int, name: str, paramid: int, defaul
     assert (text if isinstance(default, str) else number) == default
 
 
-def test_instance_value_is_its_own(created_instance: int) -> None:
+def test_instance_value_is_its_own(created_instance: int, new_name: Callable[..., str]) -> None:
     """FS §3.1: a value set on one instance is that instance's; the process default is
     unchanged and a second instance still starts from it."""
     jet.JetSetSystemParameter(created_instance, 0, jet.JET_paramBaseName, 0, "abc")
     assert jet.JetGetSystemParameter(created_instance, 0, jet.JET_paramBaseName)[1] == "abc"
     assert jet.JetGetSystemParameter(0, 0, jet.JET_paramBaseName)[1] == "edb"
-    other = jet.JetCreateInstance2(unique_name())
+    other = jet.JetCreateInstance2(new_name())
     try:
         assert jet.JetGetSystemParameter(other, 0, jet.JET_paramBaseName)[1] == "edb"
     finally:
         jet.JetTerm2(other)
 
 
-def test_process_default_is_inherited_by_new_instances() -> None:
+def test_process_default_is_inherited_by_new_instances(new_name: Callable[..., str]) -> None:
     """FS §2, §3.1: JetCreateInstance2 copies the process-wide values into the new instance."""
     jet.JetSetSystemParameter(None, 0, jet.JET_paramLogFileSize, 1024)
     try:
-        handle = jet.JetCreateInstance2(unique_name())
+        handle = jet.JetCreateInstance2(new_name())
         try:
             assert jet.JetGetSystemParameter(handle, 0, jet.JET_paramLogFileSize)[0] == 1024
         finally:
