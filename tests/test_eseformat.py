@@ -131,7 +131,8 @@ def flip(buf: bytearray, bit: int) -> None:
 
 @pytest.fixture(scope="module")
 def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    """The samples, with large-32k.edb.gz gunzipped into a temporary folder beside copies."""
+    """A temporary folder holding large-32k.edb, gunzipped from the samples (MANIFEST.md);
+    the other samples are read where they are, never written."""
     if not SAMPLES.is_dir():
         pytest.skip(f"Windows-written sample databases not found at {SAMPLES}")
     folder = tmp_path_factory.mktemp("ese-samples")
