@@ -5,11 +5,15 @@
 
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
+#include <sys/file.h>
+#include <time.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "eseformat.h"
 #include "fault.h"
 
 /* ---- memory ------------------------------------------------------------------------------ */
@@ -164,6 +168,24 @@ JET_ERR osal_size(osal_file *file, uint64_t *pcb)
     return JET_errSuccess;
 }
 
+JET_ERR osal_lock_exclusive(osal_file *file)
+{
+    if (flock(file->fd, LOCK_EX | LOCK_NB) == 0)
+        return JET_errSuccess;
+    return errno == EWOULDBLOCK ? JET_errFileAccessDenied
+                                : osal_error_from_errno(errno, JET_errDiskIO);
+}
+
+JET_ERR osal_set_size(osal_file *file, uint64_t cb)
+{
+    int injected = fault_should_fail(FAULT_WRITE); /* growing a file is a write */
+    if (injected)
+        return osal_error_from_errno(injected, JET_errDiskIO);
+    if (ftruncate(file->fd, (off_t)cb) != 0)
+        return osal_error_from_errno(errno, JET_errDiskIO);
+    return JET_errSuccess;
+}
+
 JET_ERR osal_ensure_directory(const char *path, int create)
 {
     struct stat st;
@@ -191,6 +213,40 @@ JET_ERR osal_ensure_directory(const char *path, int create)
     }
     osal_free(copy);
     return err;
+}
+
+/* ---- time and randomness ----------------------------------------------------------------- */
+
+void osal_now(struct ese_logtime *out)
+{
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    struct tm utc;
+    gmtime_r(&ts.tv_sec, &utc);
+    memset(out, 0, sizeof *out);
+    out->year = (uint16_t)(utc.tm_year + 1900);
+    out->month = (uint8_t)(utc.tm_mon + 1);
+    out->day = (uint8_t)utc.tm_mday;
+    out->hour = (uint8_t)utc.tm_hour;
+    out->minute = (uint8_t)utc.tm_min;
+    out->second = (uint8_t)utc.tm_sec;
+    out->millisecond = (uint16_t)(ts.tv_nsec / 1000000);
+    out->utc = true;
+}
+
+uint32_t osal_random_u32(void)
+{
+    uint32_t value = 0;
+    FILE *urandom = fopen("/dev/urandom", "rb");
+    if (urandom) {
+        size_t got = fread(&value, sizeof value, 1, urandom);
+        fclose(urandom);
+        if (got == 1)
+            return value;
+    }
+    struct timespec ts;
+    clock_gettime(CLOCK_REALTIME, &ts);
+    return (uint32_t)ts.tv_nsec ^ ((uint32_t)ts.tv_sec << 7) ^ ((uint32_t)getpid() << 16);
 }
 
 /* ---- UTF-16 text ------------------------------------------------------------------------- */

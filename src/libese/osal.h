@@ -38,6 +38,14 @@ JET_ERR osal_write_at(osal_file *file, const void *buf, size_t cb, uint64_t offs
 JET_ERR osal_sync(osal_file *file);
 JET_ERR osal_size(osal_file *file, uint64_t *pcb);
 
+/* Take an exclusive advisory lock on the whole file, without waiting.  The lock belongs to this
+ * open file (flock semantics), so it survives other descriptors of the same file being closed
+ * and conflicts with a second open in this process too.  JET_errFileAccessDenied if held. */
+JET_ERR osal_lock_exclusive(osal_file *file);
+
+/* Grow or shrink the file to exactly cb bytes. */
+JET_ERR osal_set_size(osal_file *file, uint64_t cb);
+
 /* Directory checks used by JetInit: JET_errSuccess if `path` is an existing directory (creating
  * it and its parents first when `create` is nonzero), else the matching Jet error. */
 JET_ERR osal_ensure_directory(const char *path, int create);
@@ -45,6 +53,14 @@ JET_ERR osal_ensure_directory(const char *path, int create);
 /* Map an errno value to a Jet error.  `io_error` is what a generic I/O failure means in the
  * caller's context (JET_errDiskIO for database files, JET_errLogWriteFail for the log, ...). */
 JET_ERR osal_error_from_errno(int err, JET_ERR io_error);
+
+/* ---- time and randomness ----------------------------------------------------------------- */
+/* The current UTC time as ESE's LOGTIME fields (eseformat's ese_logtime). */
+struct ese_logtime;
+void osal_now(struct ese_logtime *out);
+
+/* 32 random bits from the OS (for signatures); never fails (falls back to time and pid). */
+uint32_t osal_random_u32(void);
 
 /* ---- UTF-16 text ------------------------------------------------------------------------- */
 /* Code units before the terminating NUL. */
