@@ -3,8 +3,8 @@
  *
  * Windows: <windows.h> then the SDK's <esent.h> at JET_VERSION 0x0A00, then, each under #ifndef
  * so the SDK's own definition wins where it has one, the constants some SDK and mingw-w64
- * headers lack (ese-backup-facts.md section 11: backup, term, snapshot and stop-service grbits,
- * the legacy-file-name bits, and error codes added after those headers were cut).
+ * headers lack: esent_constants.h (grbits, parameter ids, column types; ese-backup-facts.md
+ * section 11 lists the backup ones) and the few error codes below that older headers lack.
  *
  * Elsewhere: libese's esent.h (src/libese/include), which defines everything itself.
  */
@@ -31,61 +31,8 @@ typedef unsigned long ESE_ULONG;
 
 #endif /* _WIN32 */
 
-/* ---- streaming backup ------------------------------------------------------------------- */
-#ifndef JET_bitBackupIncremental
-#define JET_bitBackupIncremental 0x00000001
-#endif
-#ifndef JET_bitBackupAtomic
-#define JET_bitBackupAtomic 0x00000004
-#endif
-#ifndef JET_bitBackupSnapshot
-#define JET_bitBackupSnapshot 0x00000010
-#endif
-#ifndef JET_bitBackupEndNormal
-#define JET_bitBackupEndNormal 0x00000001
-#endif
-#ifndef JET_bitBackupEndAbort
-#define JET_bitBackupEndAbort 0x00000002
-#endif
-#ifndef JET_bitBackupTruncateDone
-#define JET_bitBackupTruncateDone 0x00000100
-#endif
-
-/* ---- JetTerm2 --------------------------------------------------------------------------- */
-#ifndef JET_bitTermComplete
-#define JET_bitTermComplete 0x00000001
-#endif
-#ifndef JET_bitTermAbrupt
-#define JET_bitTermAbrupt 0x00000002
-#endif
-#ifndef JET_bitTermStopBackup
-#define JET_bitTermStopBackup 0x00000004
-#endif
-#ifndef JET_bitTermDirty
-#define JET_bitTermDirty 0x00000008
-#endif
-
-/* ---- JetStopServiceInstance2 ------------------------------------------------------------ */
-#ifndef JET_bitStopServiceAll
-#define JET_bitStopServiceAll 0x00000000
-#endif
-#ifndef JET_bitStopServiceBackgroundUserTasks
-#define JET_bitStopServiceBackgroundUserTasks 0x00000002
-#endif
-#ifndef JET_bitStopServiceQuiesceCaches
-#define JET_bitStopServiceQuiesceCaches 0x00000004
-#endif
-#ifndef JET_bitStopServiceResume
-#define JET_bitStopServiceResume 0x80000000
-#endif
-
-/* ---- JET_paramLegacyFileNames ----------------------------------------------------------- */
-#ifndef JET_bitESE98FileNames
-#define JET_bitESE98FileNames 0x00000001
-#endif
-#ifndef JET_bitEightDotThreeSoftCompat
-#define JET_bitEightDotThreeSoftCompat 0x00000002
-#endif
+/* Parameter ids, grbits, column types and other constants, each under #ifndef. */
+#include "esent_constants.h"
 
 /* ---- error codes the binding names that older headers lack ------------------------------ */
 #ifndef JET_errBackupAbortByServer

@@ -144,81 +144,9 @@ typedef struct {
 #include "esent_errors.h"
 
 /* ------------------------------------------------------------------------------------------ */
-/* System parameters (ids)                                                                    */
+/* Parameter ids, grbits, column types and other constants (shared with esent_compat.h)        */
 
-#define JET_paramSystemPath                 0
-#define JET_paramTempPath                   1
-#define JET_paramLogFilePath                2
-#define JET_paramBaseName                   3
-#define JET_paramEventSource                4
-#define JET_paramMaxSessions                5
-#define JET_paramMaxOpenTables              6
-#define JET_paramMaxCursors                 8
-#define JET_paramMaxVerPages                9
-#define JET_paramMaxTemporaryTables         10
-#define JET_paramLogFileSize                11
-#define JET_paramLogBuffers                 12
-#define JET_paramCommitDefault              16
-#define JET_paramCircularLog                17
-#define JET_paramCacheSizeMax               23
-#define JET_paramCheckpointDepthMax         24
-#define JET_paramRecovery                   34
-#define JET_paramCacheSize                  41
-#define JET_paramDeleteOutOfRangeLogs       52
-#define JET_paramCacheSizeMin               60
-#define JET_paramDatabasePageSize           64
-#define JET_paramErrorToString              70
-#define JET_paramZeroDatabaseDuringBackup   71
-#define JET_paramOSSnapshotTimeout          82
-#define JET_paramCreatePathIfNotExist       100
-#define JET_paramMaxInstances               104
-#define JET_paramLegacyFileNames            136
-#define JET_paramMaxCoalesceReadSize        164
-
-/* ------------------------------------------------------------------------------------------ */
-/* grbits                                                                                     */
-
-/* JetTerm2 */
-#define JET_bitTermComplete                 0x00000001
-#define JET_bitTermAbrupt                   0x00000002
-#define JET_bitTermStopBackup               0x00000004
-#define JET_bitTermDirty                    0x00000008
-
-/* JetInit3 */
-#define JET_bitReplayIgnoreMissingDB        0x00000004
-#define JET_bitRecoveryWithoutUndo          0x00000008
-#define JET_bitTruncateLogsAfterRecovery    0x00000010
-#define JET_bitReplayMissingMapEntryDB      0x00000020
-#define JET_bitLogStreamMustExist           0x00000040
-#define JET_bitReplayIgnoreLostLogs         0x00000080
-#define JET_bitKeepDbAttachedAtEndOfRecovery 0x00001000
-
-/* Streaming backup */
-#define JET_bitBackupIncremental            0x00000001
-#define JET_bitBackupAtomic                 0x00000004
-#define JET_bitBackupSnapshot               0x00000010
-#define JET_bitBackupEndNormal              0x00000001
-#define JET_bitBackupEndAbort               0x00000002
-#define JET_bitBackupTruncateDone           0x00000100
-
-/* JetStopServiceInstance2 */
-#define JET_bitStopServiceAll               0x00000000
-#define JET_bitStopServiceBackgroundUserTasks 0x00000002
-#define JET_bitStopServiceQuiesceCaches     0x00000004
-#define JET_bitStopServiceResume            0x80000000
-
-/* JET_paramLegacyFileNames */
-#define JET_bitESE98FileNames               0x00000001
-#define JET_bitEightDotThreeSoftCompat      0x00000002
-
-/* Status callback codes */
-#define JET_snpRestore                      8
-#define JET_snpBackup                       9
-#define JET_sntProgress                     0
-#define JET_sntFail                         3
-#define JET_sntBegin                        5
-#define JET_sntComplete                     6
-#define JET_sntRequirements                 7
+#include "esent_constants.h"
 
 /* ------------------------------------------------------------------------------------------ */
 /* Functions libese implements                                                                */
