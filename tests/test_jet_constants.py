@@ -54,7 +54,7 @@ def test_compat_error_codes_agree_with_libese() -> None:
     src = pathlib.Path(__file__).resolve().parent.parent / "src"
     if not src.is_dir():
         pytest.skip("source tree not available (tests run from an installed wheel)")
-    compat = _defines(src / "esent_compat.h")
+    compat = {n: v for n, v in _defines(src / "esent_compat.h").items() if n.startswith("JET_err")}
     errors = _defines(src / "libese" / "include" / "esent_errors.h")
     assert compat, "esent_compat.h defines error codes"
     for name, value in compat.items():
