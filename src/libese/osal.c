@@ -6,7 +6,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
-#include <sys/file.h>
 #include <time.h>
 #include <stdlib.h>
 #include <string.h>
@@ -166,14 +165,6 @@ JET_ERR osal_size(osal_file *file, uint64_t *pcb)
         return osal_error_from_errno(errno, JET_errDiskIO);
     *pcb = (uint64_t)st.st_size;
     return JET_errSuccess;
-}
-
-JET_ERR osal_lock_exclusive(osal_file *file)
-{
-    if (flock(file->fd, LOCK_EX | LOCK_NB) == 0)
-        return JET_errSuccess;
-    return errno == EWOULDBLOCK ? JET_errFileAccessDenied
-                                : osal_error_from_errno(errno, JET_errDiskIO);
 }
 
 JET_ERR osal_set_size(osal_file *file, uint64_t cb)

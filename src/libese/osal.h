@@ -38,9 +38,8 @@ JET_ERR osal_write_at(osal_file *file, const void *buf, size_t cb, uint64_t offs
 JET_ERR osal_sync(osal_file *file);
 JET_ERR osal_size(osal_file *file, uint64_t *pcb);
 
-/* Take an exclusive advisory lock on the whole file, without waiting.  The lock belongs to this
- * open file (flock semantics), so it survives other descriptors of the same file being closed
- * and conflicts with a second open in this process too.  JET_errFileAccessDenied if held. */
+/* Take an exclusive lock on the whole file without waiting (osal_files.c):
+ * JET_errFileAccessDenied when another open of it holds the lock. */
 JET_ERR osal_lock_exclusive(osal_file *file);
 
 /* Grow or shrink the file to exactly cb bytes. */

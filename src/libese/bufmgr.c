@@ -1,0 +1,557 @@
+/* bufmgr.c -- see bufmgr.h.
+ *
+ * One mutex per database guards the frame table; it is released while waiting for the log, so
+ * a commit's fsync never blocks readers of the cache.  Frames are found by a chained hash on the
+ * page number and evicted by a clock sweep that skips pinned pages, pages of the open batch and
+ * pages inside a backup's locked range.
+ */
+#include "bufmgr.h"
+
+#include <pthread.h>
+#include <stdatomic.h>
+#include <string.h>
+
+typedef struct frame {
+    uint32_t pgno;
+    bool valid;           /* holds a page (else free for reuse) */
+    bool dirty;
+    bool in_batch;        /* changed by the open batch: not flushable, not evictable */
+    bool referenced;      /* clock bit */
+    uint32_t pins;
+    uint64_t flush_after; /* log position that must be durable before this page is written */
+    uint64_t rec_position; /* oldest log position recovery needs for this page while dirty */
+    uint8_t *data;
+    uint8_t *before_batch; /* the page as it was when the open batch first changed it */
+    bool dirty_before_batch;
+    struct frame *hash_next;
+} frame;
+
+struct ese_bufmgr {
+    ese_pagestore store; /* first: bm_store() hands out &bm->store */
+    ese_dbfile *db;
+    bm_log_hooks hooks;
+    bool has_log;
+    pthread_mutex_t lock;
+    pthread_cond_t range_released;
+    frame **frames;
+    size_t frame_count, frame_capacity, clock_hand;
+    frame **buckets;
+    size_t bucket_count;
+    uint64_t dbtime;
+    bool batch_open;
+    frame **batch;
+    size_t batch_count, batch_capacity;
+    bm_changed_page *batch_out;
+    uint32_t range_first, range_last;
+    bool range_locked;
+    uint8_t *scratch; /* the checksummed copy written to disk */
+    bm_stats stats;
+};
+
+/* ---- the process-wide budget ------------------------------------------------------------- */
+
+static atomic_uint_fast64_t g_budget = 2000000000u; /* JET_paramCacheSizeMax's default */
+static atomic_uint_fast64_t g_frames_in_use;
+
+void bm_set_cache_budget(uint64_t pages)
+{
+    atomic_store(&g_budget, pages ? pages : 1);
+}
+
+static bool take_budget(void)
+{
+    uint_fast64_t used = atomic_load(&g_frames_in_use);
+    while (used < atomic_load(&g_budget))
+        if (atomic_compare_exchange_weak(&g_frames_in_use, &used, used + 1))
+            return true;
+    return false;
+}
+
+/* ---- frames ------------------------------------------------------------------------------ */
+
+static size_t bucket_of(const ese_bufmgr *bm, uint32_t pgno)
+{
+    return (pgno * 2654435761u) % bm->bucket_count;
+}
+
+static frame *find_frame(const ese_bufmgr *bm, uint32_t pgno)
+{
+    for (frame *f = bm->buckets[bucket_of(bm, pgno)]; f; f = f->hash_next)
+        if (f->pgno == pgno && f->valid)
+            return f;
+    return NULL;
+}
+
+static void hash_insert(ese_bufmgr *bm, frame *f)
+{
+    size_t b = bucket_of(bm, f->pgno);
+    f->hash_next = bm->buckets[b];
+    bm->buckets[b] = f;
+}
+
+static void hash_remove(ese_bufmgr *bm, frame *f)
+{
+    for (frame **link = &bm->buckets[bucket_of(bm, f->pgno)]; *link; link = &(*link)->hash_next) {
+        if (*link == f) {
+            *link = f->hash_next;
+            return;
+        }
+    }
+}
+
+static bool in_locked_range(const ese_bufmgr *bm, uint32_t pgno)
+{
+    return bm->range_locked && pgno >= bm->range_first && pgno <= bm->range_last;
+}
+
+static bool page_is_zero(const uint8_t *page, uint32_t cb)
+{
+    for (uint32_t i = 0; i < cb; i++)
+        if (page[i])
+            return false;
+    return true;
+}
+
+/* Write one dirty frame to the file (caller holds the lock; it may be dropped and retaken while
+ * the log is made durable or a backup range is released).  The frame stays pinned meanwhile. */
+static JET_ERR flush_frame(ese_bufmgr *bm, frame *f)
+{
+    f->pins++;
+    JET_ERR err = JET_errSuccess;
+    while (bm->has_log && f->dirty && f->flush_after > bm->hooks.durable_position(bm->hooks.context)) {
+        uint64_t needed = f->flush_after;
+        pthread_mutex_unlock(&bm->lock);
+        err = bm->hooks.make_durable(bm->hooks.context, needed);
+        pthread_mutex_lock(&bm->lock);
+        if (err != JET_errSuccess)
+            goto done;
+    }
+    while (in_locked_range(bm, f->pgno))
+        pthread_cond_wait(&bm->range_released, &bm->lock);
+    if (!f->dirty || f->in_batch)
+        goto done; /* someone else flushed it, or a new batch took it while we waited */
+    uint32_t cb = bm->db->page_size;
+    memcpy(bm->scratch, f->data, cb);
+    if (!page_is_zero(bm->scratch, cb))
+        ese_page_stamp(bm->scratch, cb, f->pgno);
+    err = dbfile_write_page(bm->db, f->pgno, bm->scratch);
+    if (err == JET_errSuccess) {
+        f->dirty = false;
+        f->flush_after = f->rec_position = 0;
+        bm->stats.writes++;
+    }
+done:
+    f->pins--;
+    return err;
+}
+
+/* A frame to load `pgno` into: a new one while the budget allows, else a victim of the clock. */
+static JET_ERR get_free_frame(ese_bufmgr *bm, frame **pf)
+{
+    uint32_t cb = bm->db->page_size;
+    if (bm->frame_count < bm->frame_capacity && take_budget()) {
+        frame *f = osal_calloc(1, sizeof *f);
+        uint8_t *data = f ? osal_malloc(cb) : NULL;
+        if (!data) {
+            osal_free(f);
+            atomic_fetch_sub(&g_frames_in_use, 1);
+            return JET_errOutOfMemory;
+        }
+        f->data = data;
+        bm->frames[bm->frame_count++] = f;
+        bm->stats.frames++;
+        *pf = f;
+        return JET_errSuccess;
+    }
+    if (bm->frame_count == bm->frame_capacity &&
+        atomic_load(&g_frames_in_use) < atomic_load(&g_budget)) {
+        /* Room in the budget but not in the table: grow the table and try again. */
+        size_t wanted = bm->frame_capacity * 2;
+        frame **grown = osal_calloc(wanted, sizeof *grown);
+        if (!grown)
+            return JET_errOutOfMemory;
+        memcpy(grown, bm->frames, bm->frame_count * sizeof *grown);
+        osal_free(bm->frames);
+        bm->frames = grown;
+        bm->frame_capacity = wanted;
+        return get_free_frame(bm, pf);
+    }
+    if (bm->frame_count == 0)
+        return JET_errOutOfBuffers;
+    /* Two sweeps: the first clears clock bits, the second takes the first clean victim, and
+     * flushes dirty ones it passes so a third chance finds them clean. */
+    for (size_t step = 0; step < 3 * bm->frame_count; step++) {
+        frame *f = bm->frames[bm->clock_hand];
+        bm->clock_hand = (bm->clock_hand + 1) % bm->frame_count;
+        if (!f->valid) {
+            *pf = f;
+            return JET_errSuccess;
+        }
+        if (f->pins || f->in_batch)
+            continue;
+        if (f->referenced) {
+            f->referenced = false;
+            continue;
+        }
+        if (f->dirty) {
+            if (in_locked_range(bm, f->pgno))
+                continue;
+            JET_ERR err = flush_frame(bm, f);
+            if (err != JET_errSuccess)
+                return err;
+            if (f->dirty || f->pins || f->in_batch || !f->valid)
+                continue;
+        }
+        hash_remove(bm, f);
+        f->valid = false;
+        bm->stats.evictions++;
+        *pf = f;
+        return JET_errSuccess;
+    }
+    return JET_errOutOfBuffers;
+}
+
+/* Load a page into a pinned frame.  `verify` checks the checksum of what comes from disk: a
+ * single flipped bit is repaired in memory (as ESE does), anything worse is
+ * JET_errReadVerifyFailure. */
+static JET_ERR pin_page(ese_bufmgr *bm, uint32_t pgno, bool verify, frame **pf)
+{
+    if (pgno == 0 || pgno > bm->db->page_count)
+        return JET_errInvalidParameter; /* a tree pointed outside the file: caller's bug */
+    frame *f = find_frame(bm, pgno);
+    if (f) {
+        bm->stats.hits++;
+    } else {
+        JET_ERR err = get_free_frame(bm, &f);
+        if (err != JET_errSuccess)
+            return err;
+        err = dbfile_read_page(bm->db, pgno, f->data);
+        if (err == JET_errSuccess && verify && !page_is_zero(f->data, bm->db->page_size)) {
+            ese_page_check check;
+            ese_page_status status = ese_page_correct(f->data, bm->db->page_size, pgno, &check);
+            if (status != ESE_PAGE_OK && status != ESE_PAGE_CORRECTABLE)
+                err = JET_errReadVerifyFailure;
+        }
+        if (err != JET_errSuccess)
+            return err; /* the frame stays invalid and will be reused */
+        bm->stats.reads++;
+        f->pgno = pgno;
+        f->valid = true;
+        f->dirty = f->in_batch = false;
+        f->flush_after = f->rec_position = 0;
+        hash_insert(bm, f);
+    }
+    f->referenced = true;
+    f->pins++;
+    *pf = f;
+    return JET_errSuccess;
+}
+
+/* ---- the page store ---------------------------------------------------------------------- */
+
+static JET_ERR store_get(ese_pagestore *store, uint32_t pgno, ese_page_ref *ref, int writable)
+{
+    ese_bufmgr *bm = (ese_bufmgr *)store;
+    pthread_mutex_lock(&bm->lock);
+    frame *f;
+    JET_ERR err = pin_page(bm, pgno, true, &f);
+    if (err == JET_errSuccess && writable && bm->batch_open && !f->in_batch) {
+        /* First change of this page in the batch: keep what it was, for bm_batch_discard. */
+        if (!f->before_batch && !(f->before_batch = osal_malloc(bm->db->page_size)))
+            err = JET_errOutOfMemory;
+        if (err == JET_errSuccess && bm->batch_count == bm->batch_capacity) {
+            size_t wanted = bm->batch_capacity ? bm->batch_capacity * 2 : 64;
+            frame **grown = osal_calloc(wanted, sizeof *grown);
+            bm_changed_page *out = osal_calloc(wanted, sizeof *out);
+            if (!grown || !out) {
+                osal_free(grown);
+                osal_free(out);
+                err = JET_errOutOfMemory;
+            } else {
+                if (bm->batch_count)
+                    memcpy(grown, bm->batch, bm->batch_count * sizeof *grown);
+                osal_free(bm->batch);
+                osal_free(bm->batch_out);
+                bm->batch = grown;
+                bm->batch_out = out;
+                bm->batch_capacity = wanted;
+            }
+        }
+        if (err == JET_errSuccess) {
+            memcpy(f->before_batch, f->data, bm->db->page_size);
+            f->dirty_before_batch = f->dirty;
+            f->in_batch = true;
+            bm->batch[bm->batch_count++] = f;
+        }
+        if (err != JET_errSuccess)
+            f->pins--;
+    }
+    pthread_mutex_unlock(&bm->lock);
+    if (err == JET_errSuccess) {
+        ref->pgno = pgno;
+        ref->data = f->data;
+        ref->frame = f;
+        ref->writable = writable;
+    }
+    return err;
+}
+
+static JET_ERR store_read(ese_pagestore *store, uint32_t pgno, ese_page_ref *ref)
+{
+    return store_get(store, pgno, ref, 0);
+}
+
+static JET_ERR store_write(ese_pagestore *store, uint32_t pgno, ese_page_ref *ref)
+{
+    return store_get(store, pgno, ref, 1);
+}
+
+static void store_release(ese_pagestore *store, ese_page_ref *ref)
+{
+    ese_bufmgr *bm = (ese_bufmgr *)store;
+    frame *f = ref->frame;
+    if (!f)
+        return;
+    pthread_mutex_lock(&bm->lock);
+    if (ref->writable) {
+        ese_store_u64(f->data + ESE_PGHDR_OFF_DBTIME_DIRTIED, ++bm->dbtime);
+        f->dirty = true;
+    }
+    f->pins--;
+    pthread_mutex_unlock(&bm->lock);
+    ref->frame = NULL;
+    ref->data = NULL;
+}
+
+static JET_ERR store_extend(ese_pagestore *store, uint32_t cpg, uint32_t *pfirst)
+{
+    ese_bufmgr *bm = (ese_bufmgr *)store;
+    pthread_mutex_lock(&bm->lock);
+    JET_ERR err = dbfile_extend(bm->db, cpg, pfirst);
+    if (err == JET_errSuccess)
+        bm->store.page_count = bm->db->page_count;
+    pthread_mutex_unlock(&bm->lock);
+    return err;
+}
+
+static const ese_pagestore_ops k_bufmgr_store_ops = {
+    .read = store_read,
+    .write = store_write,
+    .extend = store_extend,
+    .release = store_release,
+};
+
+/* ---- lifetime ---------------------------------------------------------------------------- */
+
+JET_ERR bm_open(ese_dbfile *db, const bm_log_hooks *hooks, ese_bufmgr **pbm)
+{
+    ese_bufmgr *bm = osal_calloc(1, sizeof *bm);
+    if (!bm)
+        return JET_errOutOfMemory;
+    bm->db = db;
+    bm->store.ops = &k_bufmgr_store_ops;
+    bm->store.page_size = db->page_size;
+    bm->store.page_count = db->page_count;
+    if (hooks) {
+        bm->hooks = *hooks;
+        bm->has_log = true;
+    }
+    bm->dbtime = dbfile_dbtime(db);
+    bm->bucket_count = 4099;
+    bm->frame_capacity = 64;
+    bm->buckets = osal_calloc(bm->bucket_count, sizeof *bm->buckets);
+    bm->frames = osal_calloc(bm->frame_capacity, sizeof *bm->frames);
+    bm->scratch = osal_malloc(db->page_size);
+    if (!bm->buckets || !bm->frames || !bm->scratch) {
+        bm_close(bm);
+        return JET_errOutOfMemory;
+    }
+    pthread_mutex_init(&bm->lock, NULL);
+    pthread_cond_init(&bm->range_released, NULL);
+    *pbm = bm;
+    return JET_errSuccess;
+}
+
+void bm_close(ese_bufmgr *bm)
+{
+    if (!bm)
+        return;
+    for (size_t i = 0; i < bm->frame_count; i++) {
+        osal_free(bm->frames[i]->data);
+        osal_free(bm->frames[i]->before_batch);
+        osal_free(bm->frames[i]);
+    }
+    atomic_fetch_sub(&g_frames_in_use, bm->frame_count);
+    if (bm->buckets) {
+        pthread_mutex_destroy(&bm->lock);
+        pthread_cond_destroy(&bm->range_released);
+    }
+    osal_free(bm->frames);
+    osal_free(bm->buckets);
+    osal_free(bm->batch);
+    osal_free(bm->batch_out);
+    osal_free(bm->scratch);
+    osal_free(bm);
+}
+
+ese_pagestore *bm_store(ese_bufmgr *bm)
+{
+    return &bm->store;
+}
+
+uint64_t bm_dbtime(const ese_bufmgr *bm)
+{
+    return bm->dbtime;
+}
+
+/* ---- batches ----------------------------------------------------------------------------- */
+
+void bm_batch_begin(ese_bufmgr *bm)
+{
+    pthread_mutex_lock(&bm->lock);
+    bm->batch_open = true;
+    bm->batch_count = 0;
+    pthread_mutex_unlock(&bm->lock);
+}
+
+JET_ERR bm_batch_end(ese_bufmgr *bm, const bm_changed_page **ppages, size_t *pcount)
+{
+    pthread_mutex_lock(&bm->lock);
+    bm->batch_open = false;
+    for (size_t i = 0; i < bm->batch_count; i++) {
+        frame *f = bm->batch[i];
+        bm->batch_out[i].pgno = f->pgno;
+        bm->batch_out[i].dbtime = ese_load_u64(f->data + ESE_PGHDR_OFF_DBTIME_DIRTIED);
+        bm->batch_out[i].image = f->data;
+    }
+    *ppages = bm->batch_out;
+    *pcount = bm->batch_count;
+    pthread_mutex_unlock(&bm->lock);
+    return JET_errSuccess;
+}
+
+void bm_batch_logged(ese_bufmgr *bm, uint64_t first, uint64_t commit_end)
+{
+    pthread_mutex_lock(&bm->lock);
+    for (size_t i = 0; i < bm->batch_count; i++) {
+        frame *f = bm->batch[i];
+        /* A page still dirty from an earlier commit keeps that commit's (older) start. */
+        if (!f->dirty_before_batch || first < f->rec_position)
+            f->rec_position = first;
+        f->flush_after = commit_end;
+        f->in_batch = false;
+    }
+    bm->batch_count = 0;
+    pthread_mutex_unlock(&bm->lock);
+}
+
+void bm_batch_discard(ese_bufmgr *bm)
+{
+    pthread_mutex_lock(&bm->lock);
+    bm->batch_open = false;
+    for (size_t i = 0; i < bm->batch_count; i++) {
+        frame *f = bm->batch[i];
+        memcpy(f->data, f->before_batch, bm->db->page_size);
+        f->in_batch = false;
+        f->dirty = f->dirty_before_batch;
+    }
+    bm->batch_count = 0;
+    pthread_mutex_unlock(&bm->lock);
+}
+
+/* ---- flushing ---------------------------------------------------------------------------- */
+
+static JET_ERR flush_matching(ese_bufmgr *bm, uint64_t older_than)
+{
+    JET_ERR err = JET_errSuccess;
+    pthread_mutex_lock(&bm->lock);
+    for (size_t i = 0; i < bm->frame_count && err == JET_errSuccess; i++) {
+        frame *f = bm->frames[i];
+        if (f->valid && f->dirty && !f->in_batch && f->rec_position < older_than)
+            err = flush_frame(bm, f);
+    }
+    pthread_mutex_unlock(&bm->lock);
+    if (err == JET_errSuccess)
+        err = dbfile_sync(bm->db);
+    return err;
+}
+
+JET_ERR bm_flush_all(ese_bufmgr *bm)
+{
+    return flush_matching(bm, UINT64_MAX);
+}
+
+JET_ERR bm_flush_older_than(ese_bufmgr *bm, uint64_t position)
+{
+    return flush_matching(bm, position);
+}
+
+uint64_t bm_oldest_dirty_position(ese_bufmgr *bm)
+{
+    uint64_t oldest = UINT64_MAX;
+    pthread_mutex_lock(&bm->lock);
+    for (size_t i = 0; i < bm->frame_count; i++) {
+        frame *f = bm->frames[i];
+        if (f->valid && f->dirty && f->rec_position < oldest)
+            oldest = f->rec_position;
+    }
+    pthread_mutex_unlock(&bm->lock);
+    return oldest;
+}
+
+/* ---- backup ------------------------------------------------------------------------------ */
+
+void bm_range_lock(ese_bufmgr *bm, uint32_t first, uint32_t last)
+{
+    pthread_mutex_lock(&bm->lock);
+    bm->range_first = first;
+    bm->range_last = last;
+    bm->range_locked = true;
+    pthread_mutex_unlock(&bm->lock);
+}
+
+void bm_range_unlock(ese_bufmgr *bm)
+{
+    pthread_mutex_lock(&bm->lock);
+    bm->range_locked = false;
+    pthread_cond_broadcast(&bm->range_released);
+    pthread_mutex_unlock(&bm->lock);
+}
+
+/* ---- recovery ---------------------------------------------------------------------------- */
+
+JET_ERR bm_redo_image(ese_bufmgr *bm, uint32_t pgno, uint64_t dbtime, const uint8_t *image)
+{
+    pthread_mutex_lock(&bm->lock);
+    frame *f;
+    JET_ERR err = JET_errSuccess;
+    while (pgno > bm->db->page_count && err == JET_errSuccess) {
+        uint32_t first;
+        err = dbfile_extend(bm->db, pgno - bm->db->page_count, &first);
+        bm->store.page_count = bm->db->page_count;
+    }
+    if (err == JET_errSuccess)
+        err = pin_page(bm, pgno, false, &f); /* a torn page must not stop its own repair */
+    if (err == JET_errSuccess) {
+        uint64_t current = ese_load_u64(f->data + ESE_PGHDR_OFF_DBTIME_DIRTIED);
+        ese_page_check check;
+        bool intact = page_is_zero(f->data, bm->db->page_size) ||
+                      ese_page_verify(f->data, bm->db->page_size, pgno, &check) == ESE_PAGE_OK;
+        if (current < dbtime || !intact) {
+            memcpy(f->data, image, bm->db->page_size);
+            f->dirty = true;
+        }
+        if (dbtime > bm->dbtime)
+            bm->dbtime = dbtime;
+        f->pins--;
+    }
+    pthread_mutex_unlock(&bm->lock);
+    return err;
+}
+
+void bm_get_stats(ese_bufmgr *bm, bm_stats *out)
+{
+    pthread_mutex_lock(&bm->lock);
+    *out = bm->stats;
+    pthread_mutex_unlock(&bm->lock);
+}
