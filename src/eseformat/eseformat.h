@@ -267,6 +267,9 @@ ESE_INLINE void ese_store_u64(void *p, uint64_t v)
 #define ESE_LGHDR_OFF_LOGTIME_CREATE 16u
 #define ESE_LGHDR_OFF_LOGTIME_PREV_GEN 24u
 #define ESE_LGHDR_OFF_VERSION_MAJOR 32u
+/* ulMajor of libese's own logs: esent.dll knows only 7 and 8, so it never replays them, and
+ * offline tools on any platform can tell a libese log from an ESENT one. */
+#define ESE_LIBESE_LOG_VERSION_MAJOR 0x4C45u
 #define ESE_LGHDR_OFF_VERSION_MINOR 36u
 #define ESE_LGHDR_OFF_VERSION_UPDATE_MAJOR 40u
 #define ESE_LGHDR_OFF_SIGN_LOG 44u

@@ -81,7 +81,7 @@
 
 /* ---- format constants ------------------------------------------------------------------------ */
 
-#define LOG_VERSION_MAJOR 0x4C45u        /* libese log format; esent.dll knows only 7 and 8 */
+#define LOG_VERSION_MAJOR ESE_LIBESE_LOG_VERSION_MAJOR /* esent.dll knows only 7 and 8 */
 #define LOG_VERSION_MINOR 1u
 #define LOG_VERSION_UPDATE_MAJOR 0u
 #define LOG_VERSION_UPDATE_MINOR 0u
