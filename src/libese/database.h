@@ -1,0 +1,215 @@
+/*
+ * database.h -- a database at the C level: create / open / close, the schema cache read from
+ * the catalog, tables with columns and a primary index, rows (insert, replace, delete, read)
+ * and cursors over a table in primary-key order.
+ *
+ * This is the layer the Jet API (JetCreateDatabase2W, JetAttachDatabase2W, JetCreateTable,
+ * JetAddColumn, JetCreateIndex2, JetPrepareUpdate + JetSetColumn + JetUpdate, JetDelete,
+ * JetMove, JetSeek, JetRetrieveColumn) sits on.  It writes what ESE writes (facts:
+ * shared/reference/ese-btree-catalog-facts.md):
+ *
+ *   - create: the empty layout of space_create_database, MSysObjects' (page 4) and
+ *     MSysObjectsShadow's (page 24) self-description records (catalog_build_mso_entries), the
+ *     Name (page 7) and RootObjects (page 10) index entries for them, objidLast = 5;
+ *   - a table: objid = objidLast + 1, a multiple-extent FDP out of the database root (parent
+ *     1); catalog records table, columns (by fid), primary index (sharing the table's objid and
+ *     FDP), all mirrored into the shadow and the Name / RootObjects indexes;
+ *   - column placement as ESE does: fixed-size types (Bit, UnsignedByte, Short, Long,
+ *     LongLong, DateTime, ...) are fixed columns (fid 1..127), Text / Binary variable
+ *     (128..255) unless JET_bitColumnFixed (fixed, cb_max bytes) or JET_bitColumnTagged,
+ *     LongText / LongBinary (and anything JET_bitColumnTagged) tagged (256..);
+ *   - a table without a primary index gets ESE's sequential DBK key: BE32(1), BE32(2), ...;
+ *   - long values longer than 1023 bytes (ESE's cbLVIntrinsicMost), or that do not fit the
+ *     record, are separated into the table's LV tree (LID32, LVROOT {1, size}, chunks of
+ *     lv_chunk_size).  The LV tree ("LV", its own objid, FDP out of the table's space, pages
+ *     flagged LongValue) is created lazily at the table's first separated value, as ESE does;
+ *     its catalog record is added then.
+ *
+ * State and durability (Recovery off for now: NULL log hooks): the header says dirty (2) from
+ * open/create until db_close, which flushes every page, stamps the header's dbtime (>= every
+ * page's) and writes state clean (3).  db_flush does the same but leaves the state dirty.
+ *
+ * Concurrency: one mutex per database serializes every call below, cursors included.
+ * Transactions and logging are not here yet: each change reaches the pages at once.
+ *
+ * Values: a column value is bytes (numbers little-endian, Text as stored: UTF-16LE for code
+ * page 1200, 8-bit for 1252; Bit 1 byte; DateTime an 8-byte double).  data NULL with cb 0 is
+ * NULL; an empty non-NULL value needs DB_VALUE_ZERO_LENGTH.
+ */
+#ifndef LIBESE_DATABASE_H
+#define LIBESE_DATABASE_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include "btree.h"
+#include "esent.h"
+#include "key.h"
+#include "record.h"
+
+typedef struct ese_database ese_database;
+typedef struct ese_table ese_table;
+
+/* ---- databases --------------------------------------------------------------------------- */
+
+/* Initial size of a new database, in pages (the file grows as needed). */
+#define DB_INITIAL_PAGES 256u
+
+/* Create a new database file (it must not exist) with page size page_size (the process-wide
+ * JET_paramDatabasePageSize).  The database is open afterwards.  Errors: dbfile_create's
+ * (JET_errDatabaseDuplicate, I/O), JET_errOutOfMemory. */
+JET_ERR db_create(const char *path, uint32_t page_size, ese_database **pdb);
+
+/* Open an existing database created by libese and read its catalog into the schema cache.
+ * JET_errDatabaseDirtyShutdown when the header says dirty (no recovery yet); dbfile_open's
+ * errors; JET_errCatalogCorrupted for a catalog it cannot read. */
+JET_ERR db_open(const char *path, uint32_t page_size, bool read_only, ese_database **pdb);
+
+/* Flush everything and write the header with the current dbtime (state stays dirty). */
+JET_ERR db_flush(ese_database *db);
+
+/* Flush everything, mark the header clean (3), close the file and free everything.  The
+ * database is freed even when flushing fails (the error is returned; the file then keeps its
+ * dirty state). */
+JET_ERR db_close(ese_database *db);
+
+uint32_t db_page_size(const ese_database *db);
+uint32_t db_objid_last(const ese_database *db);
+/* The buffer manager's page store (tests run bt_check / space_check_database on it). */
+ese_pagestore *db_store(ese_database *db);
+
+/* Check every tree of the database (bt_check through space_check_database over every FDP:
+ * root, catalog and its indexes, shadow, tables and LV trees) and that the catalog and its
+ * shadow hold the same records.  JET_errDatabaseCorrupted + msg. */
+JET_ERR db_check(ese_database *db, char *msg, size_t cb_msg);
+
+/* ---- schema ------------------------------------------------------------------------------ */
+
+typedef struct db_column_def {
+    const char *name;        /* ASCII, 1..64 characters */
+    JET_COLTYP coltyp;
+    uint32_t cb_max;         /* Text/Binary: max length (0 = 255); fixed Text/Binary: size */
+    uint16_t code_page;      /* Text / LongText: 1200 or 1252 (0 = 1252) */
+    JET_GRBIT grbit;         /* JET_bitColumnFixed / Tagged / NotNULL */
+} db_column_def;
+
+typedef struct db_index_column {
+    const char *name;        /* a column of the table (not a long-value column) */
+    bool descending;
+} db_index_column;
+
+typedef struct db_table_def {
+    const char *name;                   /* ASCII, 1..64 characters */
+    const db_column_def *columns;
+    size_t column_count;
+    const char *primary_index;          /* NULL: no primary index (sequential DBK keys) */
+    const db_index_column *key_columns; /* the primary index's columns */
+    size_t key_count;                   /* 1..JET_ccolKeyMost */
+    uint32_t initial_pages;             /* JET_TABLECREATE ulPages (0: 3, the least) */
+} db_table_def;
+
+/* One column of the schema cache. */
+typedef struct db_column {
+    char *name;
+    uint16_t fid;
+    JET_COLTYP coltyp;
+    uint32_t cb_max;
+    uint16_t code_page;
+    uint32_t field_flags;
+} db_column;
+
+/* Create a table with its columns and (optionally) its primary index.  *ptable (may be NULL)
+ * gets the table, owned by the database.  JET_errTableDuplicate, JET_errColumnDuplicate,
+ * JET_errInvalidName, JET_errInvalidColumnType, JET_errTooManyColumns, JET_errIndexInvalidDef
+ * (no/too many/unknown/long key columns), JET_errDatabaseFileReadOnly, I/O and memory errors
+ * (after which the catalog may hold part of the definition: the caller must not go on; this
+ * will be a transaction's rollback). */
+JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **ptable);
+
+/* A table by name (ASCII, case-insensitive as ESE), or NULL. */
+ese_table *db_find_table(ese_database *db, const char *name);
+size_t db_table_count(const ese_database *db);
+ese_table *db_table_at(ese_database *db, size_t i);
+
+const char *table_name(const ese_table *t);
+uint32_t table_objid(const ese_table *t);
+uint32_t table_pgno_fdp(const ese_table *t);
+uint32_t table_lv_pgno_fdp(const ese_table *t);   /* 0 while it has no LV tree */
+size_t table_column_count(const ese_table *t);
+const db_column *table_column_at(const ese_table *t, size_t i);
+const db_column *table_find_column(const ese_table *t, const char *name);
+bool table_has_primary_index(const ese_table *t);
+
+/* ---- rows -------------------------------------------------------------------------------- */
+
+#define DB_VALUE_ZERO_LENGTH 0x1  /* an empty, non-NULL value */
+
+typedef struct db_value {
+    uint16_t fid;
+    const void *data;        /* NULL with cb 0: NULL (unless DB_VALUE_ZERO_LENGTH) */
+    uint32_t cb;
+    uint32_t flags;          /* DB_VALUE_* */
+} db_value;
+
+/* Longest normalized key (primary keys are cut at 255 bytes). */
+#define DB_KEY_MOST 255u
+
+/* Insert a row.  Columns not given are NULL.  JET_errKeyDuplicate when the primary key is
+ * present; JET_errNullKeyDisallowed for a NULL key column; JET_errNullInvalid for a NOT NULL
+ * column; record.h's errors for bad values.  Nothing is changed on any error except I/O /
+ * memory ones, which can leave an orphaned long value (leaked LV-tree space). */
+JET_ERR db_insert(ese_table *t, const db_value *values, size_t count);
+
+/* Replace columns of the row whose primary key is key (JetPrepareUpdate(Replace) + set +
+ * update): the given columns change, the others keep their values; a long value replaced is
+ * deleted from the LV tree after the row is updated.  JET_errRecordNotFound;
+ * JET_errRecordPrimaryChanged when a key column would change.  Once the row is replaced the
+ * call succeeds: failing to delete an old long value then only orphans it. */
+JET_ERR db_replace(ese_table *t, const uint8_t *key, uint32_t cb_key, const db_value *values,
+                   size_t count);
+
+/* Delete the row with this primary key, with its separated long values (a failure deleting
+ * one after the row is gone only orphans it).  JET_errRecordNotFound. */
+JET_ERR db_delete(ese_table *t, const uint8_t *key, uint32_t cb_key);
+
+/* The normalized primary key of the row these values describe (values of the key columns;
+ * others are ignored).  key needs DB_KEY_MOST bytes.  For a table without a primary index
+ * values[0] must be a 4-byte little-endian DBK (fid ignored).  JET_errNullKeyDisallowed. */
+JET_ERR table_make_key(ese_table *t, const db_value *values, size_t count, uint8_t *key,
+                       uint32_t *cb_key);
+
+/* Read one column of a record (as a cursor or db_lookup returned it), reassembling a separated
+ * long value.  *pdata is osal_malloc'd (osal_free it; NULL for NULL and for empty values).
+ * JET_wrnColumnNull for NULL; JET_errColumnNotFound; JET_errLVCorrupted. */
+JET_ERR table_retrieve(ese_table *t, const uint8_t *rec, size_t cb, uint16_t fid,
+                       uint8_t **pdata, uint32_t *pcb);
+
+/* Copy out the record stored under key (osal_malloc'd).  JET_errRecordNotFound. */
+JET_ERR db_lookup(ese_table *t, const uint8_t *key, uint32_t cb_key, uint8_t **prec, size_t *pcb);
+
+/* ---- cursors ----------------------------------------------------------------------------- */
+
+typedef struct db_cursor db_cursor;
+
+JET_ERR db_cursor_open(ese_table *t, db_cursor **pcursor);
+void db_cursor_close(db_cursor *c);
+
+/* Moves: JET_errNoCurrentRecord past either end (or on an empty table), as JetMove. */
+JET_ERR db_cursor_first(db_cursor *c);
+JET_ERR db_cursor_last(db_cursor *c);
+JET_ERR db_cursor_next(db_cursor *c);
+JET_ERR db_cursor_prev(db_cursor *c);
+/* Seek by normalized key: BT_SEEK_EQ / GE / LE / GT / LT as JetSeek's SeekEQ/GE/LE/GT/LT:
+ * JET_errRecordNotFound when none qualifies, JET_wrnSeekNotEqual for an inexact GE/LE. */
+JET_ERR db_cursor_seek(db_cursor *c, const uint8_t *key, uint32_t cb_key, bt_seek_mode mode);
+
+/* The current row: its key and record (pointers valid until the cursor moves or closes).
+ * JET_errNoCurrentRecord; JET_errRecordDeleted when it was deleted since. */
+JET_ERR db_cursor_row(db_cursor *c, const uint8_t **pkey, uint32_t *pcb_key,
+                      const uint8_t **prec, size_t *pcb_rec);
+
+/* table_retrieve on the current row. */
+JET_ERR db_cursor_retrieve(db_cursor *c, uint16_t fid, uint8_t **pdata, uint32_t *pcb);
+
+#endif /* LIBESE_DATABASE_H */
