@@ -22,6 +22,7 @@ cdef extern from "eseformat.h" nogil:
     const uint32_t ESE_MAGIC
     const uint32_t ESE_HEADER_CHECKSUM_SEED
     const uint32_t ESE_FORMAT_VERSION_620
+    const uint32_t ESE_LIBESE_LOG_VERSION_MAJOR
     const uint32_t ESE_PAGE_SIZE_MIN
     const uint32_t ESE_PAGE_SIZE_MAX
     const uint32_t ESE_PAGE_SIZE_DEFAULT

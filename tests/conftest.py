@@ -7,18 +7,22 @@ internals).  A test's docstring names the documentation page or fact-sheet secti
 
 from __future__ import annotations
 
+import gzip
 import itertools
 import os
 import pathlib
+import shutil
 from collections.abc import Callable, Iterator
 
 import pytest
 
 import esent
 from esent import jet
+from esent.offline import DatabaseState
 
 REPO = pathlib.Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
+SAMPLES = SHARED / "ese-samples"
 
 _names = itertools.count()
 
@@ -66,3 +70,38 @@ def instance(tmp_path: pathlib.Path, instance_name: str) -> Iterator[esent.Insta
     """An esent.Instance, initialised, in a fresh temporary folder."""
     with esent.Instance(instance_name, system_path=tmp_path / "system") as inst:
         yield inst
+
+
+# From shared/ese-samples/MANIFEST.md: page size, format revision (DaeUpdateMajor at 232) and
+# state (52); and from format facts §3 whether the log signature (108) is all zero ("Catalog1
+# and decompress_test have 0").
+MANIFEST_FACTS = {
+    "secedit-win11-22631.sdb": (4096, 0xE6, DatabaseState.CleanShutdown, False),
+    "Catalog1.edb": (4096, 0x14, DatabaseState.CleanShutdown, True),
+    "SRUDB.dat": (4096, 0x6E, DatabaseState.CleanShutdown, False),
+    "decompress_test-8k.edb": (8192, 0x14, DatabaseState.CleanShutdown, True),
+    "qmgr-16k.db": (16384, 0x12C, DatabaseState.DirtyShutdown, False),
+    "large-32k.edb": (32768, 0x14, DatabaseState.CleanShutdown, False),
+}
+
+
+_prepared: dict[str, pathlib.Path] = {}
+
+
+@pytest.fixture(scope="session")
+def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
+    """The Windows-written samples, with large-32k.edb.gz gunzipped into a temporary folder
+    (the shared folder is read-only).  Prepared once per run, however many test files import
+    this fixture."""
+    if not SAMPLES.is_dir():
+        pytest.skip(f"the Windows-written samples are absent ({SAMPLES})")
+    if "folder" not in _prepared:
+        folder = tmp_path_factory.mktemp("samples")
+        for name in MANIFEST_FACTS:
+            if (SAMPLES / name).exists():
+                (folder / name).symlink_to(SAMPLES / name)
+        with gzip.open(SAMPLES / "large-32k.edb.gz") as packed, open(
+                folder / "large-32k.edb", "wb") as out:
+            shutil.copyfileobj(packed, out)
+        _prepared["folder"] = folder
+    return _prepared["folder"]

@@ -11,12 +11,10 @@ the checksum arithmetic written from the fact sheet.
 from __future__ import annotations
 
 import functools
-import gzip
 import hashlib
 import os
 import pathlib
 import random
-import shutil
 import struct
 import subprocess
 import sys
@@ -127,19 +125,6 @@ def flip(buf: bytearray, bit: int) -> None:
 # ------------------------------------------------------------------------------------------
 # Sample databases
 # ------------------------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def sample_dir(tmp_path_factory: pytest.TempPathFactory) -> pathlib.Path:
-    """A temporary folder holding large-32k.edb, gunzipped from the samples (MANIFEST.md);
-    the other samples are read where they are, never written."""
-    if not SAMPLES.is_dir():
-        pytest.skip(f"Windows-written sample databases not found at {SAMPLES}")
-    folder = tmp_path_factory.mktemp("ese-samples")
-    with gzip.open(SAMPLES / "large-32k.edb.gz", "rb") as src, \
-            open(folder / "large-32k.edb", "wb") as dst:
-        shutil.copyfileobj(src, dst, 1 << 20)
-    return folder
 
 
 def load_sample(sample_dir: pathlib.Path, name: str) -> bytes:

@@ -456,3 +456,8 @@ def sha256(data not None, *, implementation=None):
         ese_sha256_update(&ctx, &view[0], n)
     ese_sha256_final(&ctx, out)
     return (<char *>out)[:32]
+
+
+#: ulMajor of libese's own transaction logs (esent.dll writes 7 or 8): lets the offline tools
+#: recognise a libese log on any platform.
+LIBESE_LOG_VERSION_MAJOR = ESE_LIBESE_LOG_VERSION_MAJOR
