@@ -520,8 +520,11 @@ void bm_range_unlock(ese_bufmgr *bm)
 
 /* ---- recovery ---------------------------------------------------------------------------- */
 
-JET_ERR bm_redo_image(ese_bufmgr *bm, uint32_t pgno, uint64_t dbtime, const uint8_t *image)
+JET_ERR bm_redo_image(ese_bufmgr *bm, uint32_t pgno, uint64_t dbtime, const uint8_t *image,
+                      bool *papplied)
 {
+    if (papplied)
+        *papplied = false;
     pthread_mutex_lock(&bm->lock);
     frame *f;
     JET_ERR err = JET_errSuccess;
@@ -540,6 +543,8 @@ JET_ERR bm_redo_image(ese_bufmgr *bm, uint32_t pgno, uint64_t dbtime, const uint
         if (current < dbtime || !intact) {
             memcpy(f->data, image, bm->db->page_size);
             f->dirty = true;
+            if (papplied)
+                *papplied = true;
         }
         if (dbtime > bm->dbtime)
             bm->dbtime = dbtime;

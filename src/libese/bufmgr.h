@@ -80,8 +80,10 @@ void bm_range_unlock(ese_bufmgr *bm);
 
 /* ---- recovery ---------------------------------------------------------------------------- */
 /* Put a page image from the log into the cache if it is newer than what the page holds (by
- * dbtime) or the page on disk fails its checksum; marks it dirty. */
-JET_ERR bm_redo_image(ese_bufmgr *bm, uint32_t pgno, uint64_t dbtime, const uint8_t *image);
+ * dbtime) or the page on disk fails its checksum; marks it dirty.  *papplied (may be NULL)
+ * says whether it did. */
+JET_ERR bm_redo_image(ese_bufmgr *bm, uint32_t pgno, uint64_t dbtime, const uint8_t *image,
+                      bool *papplied);
 
 /* ---- statistics (tests, benchmarks) ------------------------------------------------------ */
 typedef struct {

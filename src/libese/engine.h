@@ -37,6 +37,8 @@ typedef struct ese_instance {
     param_value params[PARAM_SLOT_COUNT];  /* per-instance parameter values */
     uint32_t session_count;
     bool stop_backup_requested;            /* JetStopBackupInstance, cleared by the next Begin */
+    struct ese_log *log;                   /* NULL when Recovery is "off" (instance_log.c) */
+    char *checkpoint_path;                 /* <SystemPath>/<base>.chk, UTF-8 */
     pthread_mutex_t lock;
 } ese_instance;
 
@@ -68,6 +70,17 @@ extern ese_engine g_engine;
 
 /* Fill in the process-wide parameter defaults on first use (caller holds g_engine.lock). */
 JET_ERR engine_prepare_locked(void);
+
+/* A path parameter as a UTF-8 POSIX path ('\\' read as a separator); osal_free it. */
+char *engine_folder_of(const param_value *value, JET_ERR *perr);
+
+/* Run recovery, then open (and lock) the instance's log and checkpoint: JetInit's last step.
+ * Does nothing when JET_paramRecovery is "off".  Runs without g_engine.lock (it does I/O). */
+JET_ERR instance_log_start(ese_instance *inst, const param_value params[PARAM_SLOT_COUNT],
+                           uint32_t page_size);
+
+/* Write the clean-shutdown record and the checkpoint, close the log: JetTerm's last step. */
+JET_ERR instance_log_stop(ese_instance *inst);
 
 /* Make room for one more pointer in a registry array (caller holds g_engine.lock). */
 JET_ERR engine_reserve_locked(void ***array, size_t count, size_t *capacity);

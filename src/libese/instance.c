@@ -76,6 +76,7 @@ static void instance_free(ese_instance *inst)
     if (!inst)
         return;
     params_free(inst->params);
+    osal_free(inst->checkpoint_path);
     osal_free(inst->name);
     osal_free(inst->display_name);
     pthread_mutex_destroy(&inst->lock);
@@ -161,7 +162,7 @@ done:
 
 /* The folders an instance writes to, as absolute-ish UTF-8 paths with '/' separators.
  * ESENT paths use '\'; libese reads it as a separator, so ".\" is the current folder. */
-static char *folder_of(const param_value *value, JET_ERR *perr)
+char *engine_folder_of(const param_value *value, JET_ERR *perr)
 {
     char *path = utf16_to_utf8(value->string, perr);
     if (!path)
@@ -196,14 +197,14 @@ static JET_ERR check_paths_unused_locked(const ese_instance *inst)
     };
     for (size_t k = 0; k < sizeof k_paths / sizeof k_paths[0]; k++) {
         JET_ERR err;
-        char *mine = folder_of(&inst->params[k_paths[k].slot], &err);
+        char *mine = engine_folder_of(&inst->params[k_paths[k].slot], &err);
         if (!mine)
             return err;
         for (size_t i = 0; i < g_engine.instance_count && err == JET_errSuccess; i++) {
             const ese_instance *other = g_engine.instances[i];
             if (other == inst || other->state != INSTANCE_RUNNING)
                 continue;
-            char *theirs = folder_of(&other->params[k_paths[k].slot], &err);
+            char *theirs = engine_folder_of(&other->params[k_paths[k].slot], &err);
             if (theirs && same_folder(mine, theirs))
                 err = k_paths[k].in_use;
             osal_free(theirs);
@@ -223,7 +224,7 @@ static JET_ERR prepare_instance_folders(const param_value params[PARAM_SLOT_COUN
     int create = params[PARAM_SLOT_CREATE_PATH_IF_NOT_EXIST].integer != 0;
     for (size_t i = 0; i < sizeof slots / sizeof slots[0]; i++) {
         JET_ERR err;
-        char *path = folder_of(&params[slots[i]], &err);
+        char *path = engine_folder_of(&params[slots[i]], &err);
         if (!path)
             return err;
         err = osal_ensure_directory(path[0] ? path : ".", create);
@@ -259,6 +260,7 @@ JET_ERR JET_API JetInit3W(JET_INSTANCE *pinstance, JET_RSTINFO_W *prstInfo, JET_
 
     /* From here on a failure frees the instance and nulls the caller's handle, as ESENT does. */
     param_value snapshot[PARAM_SLOT_COUNT];
+    uint32_t page_size = (uint32_t)g_engine.global_params[PARAM_SLOT_DATABASE_PAGE_SIZE].integer;
     err = check_paths_unused_locked(inst);
     if (err == JET_errSuccess)
         err = params_copy(snapshot, inst->params);
@@ -268,6 +270,8 @@ JET_ERR JET_API JetInit3W(JET_INSTANCE *pinstance, JET_RSTINFO_W *prstInfo, JET_
 
     if (err == JET_errSuccess) {
         err = prepare_instance_folders(snapshot);
+        if (err == JET_errSuccess)
+            err = instance_log_start(inst, snapshot, page_size);
         params_free(snapshot);
     }
 
@@ -311,8 +315,9 @@ JET_ERR JET_API JetTerm2(JET_INSTANCE instance, JET_GRBIT grbit)
     unregister_instance_locked(inst);
     pthread_mutex_unlock(&g_engine.lock);
 
+    err = instance_log_stop(inst); /* the handle is gone either way; report a failed close */
     instance_free(inst);
-    return JET_errSuccess;
+    return err;
 }
 
 JET_ERR JET_API JetStopBackupInstance(JET_INSTANCE instance)

@@ -219,14 +219,15 @@ static void test_verify_and_redo(void)
     uint64_t good_dbtime = ese_load_u64(image + ESE_PGHDR_OFF_DBTIME_DIRTIED);
     memset(image + ESE_PGHDR_SIZE, 0x45, 64);
     ese_store_u64(image + ESE_PGHDR_OFF_DBTIME_DIRTIED, good_dbtime + 10);
-    CHECK_ERR(bm_redo_image(bm, 4, good_dbtime + 10, image), JET_errSuccess);
-    CHECK(page_fill(bm_store(bm), 4) == 0x22 || page_fill(bm_store(bm), 4) == 0x45);
+    bool applied = false;
+    CHECK_ERR(bm_redo_image(bm, 4, good_dbtime + 10, image, &applied), JET_errSuccess);
+    CHECK(applied && page_fill(bm_store(bm), 4) == 0x22); /* the image's body is page 2's */
     ese_store_u64(image + ESE_PGHDR_OFF_DBTIME_DIRTIED, 1);
     memset(image + ESE_PGHDR_SIZE, 0x99, PAGE - ESE_PGHDR_SIZE);
-    CHECK_ERR(bm_redo_image(bm, 2, 1, image), JET_errSuccess);
-    CHECK(page_fill(bm_store(bm), 2) == 0x22); /* older than the page: ignored */
+    CHECK_ERR(bm_redo_image(bm, 2, 1, image, &applied), JET_errSuccess);
+    CHECK(!applied && page_fill(bm_store(bm), 2) == 0x22); /* older than the page: ignored */
     /* redo past the end of the file grows it */
-    CHECK_ERR(bm_redo_image(bm, 20, good_dbtime + 11, image), JET_errSuccess);
+    CHECK_ERR(bm_redo_image(bm, 20, good_dbtime + 11, image, NULL), JET_errSuccess);
     CHECK(db->page_count >= 20);
     free(page);
     free(image);
