@@ -372,6 +372,15 @@ JET_ERR bm_open(ese_dbfile *db, const bm_log_hooks *hooks, ese_bufmgr **pbm)
     return JET_errSuccess;
 }
 
+void bm_set_log_hooks(ese_bufmgr *bm, const bm_log_hooks *hooks)
+{
+    pthread_mutex_lock(&bm->lock);
+    if (hooks)
+        bm->hooks = *hooks;
+    bm->has_log = hooks != NULL;
+    pthread_mutex_unlock(&bm->lock);
+}
+
 void bm_close(ese_bufmgr *bm)
 {
     if (!bm)

@@ -43,6 +43,9 @@ typedef struct {
 
 JET_ERR bm_open(ese_dbfile *db, const bm_log_hooks *hooks, ese_bufmgr **pbm);
 
+/* Start (or stop, with NULL) making the write-ahead rule wait for this log. */
+void bm_set_log_hooks(ese_bufmgr *bm, const bm_log_hooks *hooks);
+
 /* Flush nothing, free everything (after bm_flush_all for a clean close). */
 void bm_close(ese_bufmgr *bm);
 

@@ -11,6 +11,7 @@
 #include "catalog_format.h"
 #include "dbfile.h"
 #include "eseformat.h"
+#include "log.h"
 #include "lv_format.h"
 #include "osal.h"
 #include "space.h"
@@ -42,6 +43,8 @@ struct ese_table {
 
 struct ese_database {
     pthread_mutex_t lock;
+    ese_log *log;          /* NULL: Recovery off, changes are not logged */
+    uint8_t dbid;          /* this database's id in the log's ATTACH/DETACH and page images */
     ese_dbfile *file;
     ese_bufmgr *bm;
     ese_pagestore *store;
@@ -487,6 +490,95 @@ static JET_ERR flush_locked(ese_database *db, uint32_t state)
     return dbfile_write_header(db->file);
 }
 
+/* ---- logged commits ------------------------------------------------------------------------
+ *
+ * With a log, every change made through this layer is one commit (ESENT's implicit transaction
+ * for an update outside a transaction): the pages it changed are collected as a buffer-manager
+ * change batch, their images and a commit record go to the log, and the call returns once the
+ * log is durable past the commit.  The pages may reach the file only after that (no-steal).
+ * Images and commit records of all databases are appended under one process-wide lock, so the
+ * images recovery holds when it meets a commit record are exactly that commit's.  A change that
+ * fails is discarded from the cache: the file never saw it.  (Known limit: in-memory counters a
+ * failed change advanced, such as the next objid or LID, are not rolled back; values are skipped.)
+ */
+static pthread_mutex_t g_commit_append_lock = PTHREAD_MUTEX_INITIALIZER;
+static uint64_t g_next_trxid = 1;
+
+static uint64_t log_durable_hook(void *context)
+{
+    return log_durable_lsn((ese_log *)context);
+}
+
+static JET_ERR log_flush_hook(void *context, uint64_t position)
+{
+    return log_flush((ese_log *)context, position);
+}
+
+static void commit_begin_locked(ese_database *db)
+{
+    if (db->log)
+        bm_batch_begin(db->bm);
+}
+
+static JET_ERR commit_end_locked(ese_database *db, JET_ERR err)
+{
+    if (!db->log)
+        return err;
+    if (err < 0) {
+        bm_batch_discard(db->bm);
+        return err;
+    }
+    const bm_changed_page *pages = NULL;
+    size_t count = 0;
+    JET_ERR log_err = bm_batch_end(db->bm, &pages, &count);
+    if (log_err < 0 || count == 0) {
+        if (log_err < 0)
+            bm_batch_discard(db->bm);
+        return log_err < 0 ? log_err : err;
+    }
+    log_lsn first = 0, end = 0;
+    pthread_mutex_lock(&g_commit_append_lock);
+    for (size_t i = 0; i < count && log_err >= 0; i++) {
+        log_lsn start = 0;
+        log_err = log_append_page_image(db->log, db->dbid, pages[i].pgno, pages[i].dbtime,
+                                        pages[i].image, db->page_size, &start, NULL);
+        if (i == 0)
+            first = start;
+    }
+    if (log_err >= 0)
+        log_err = log_append_commit(db->log, g_next_trxid++, &end);
+    pthread_mutex_unlock(&g_commit_append_lock);
+    if (log_err < 0) {
+        bm_batch_discard(db->bm); /* the log is dead: nothing of this change may reach the file */
+        return log_err;
+    }
+    bm_batch_logged(db->bm, first, end);
+    log_err = log_flush(db->log, end); /* a durable commit */
+    return log_err < 0 ? log_err : err;
+}
+
+JET_ERR db_use_log(ese_database *db, ese_log *log, uint8_t dbid)
+{
+    if (db->read_only)
+        return JET_errSuccess; /* nothing will change: nothing to log */
+    ese_signature sign_db;
+    dbfile_sign_db(db->file, &sign_db);
+    log_lsn end = 0;
+    JET_ERR err = log_append_database_ref(log, LOG_REC_ATTACH_DB, dbid, 0, &sign_db,
+                                          db->file->path, &end);
+    if (err >= 0)
+        err = log_flush(log, end);
+    if (err < 0)
+        return err;
+    pthread_mutex_lock(&db->lock);
+    db->log = log;
+    db->dbid = dbid;
+    bm_log_hooks hooks = {log, log_durable_hook, log_flush_hook};
+    bm_set_log_hooks(db->bm, &hooks);
+    pthread_mutex_unlock(&db->lock);
+    return JET_errSuccess;
+}
+
 JET_ERR db_create(const char *path, uint32_t page_size, ese_database **pdb)
 {
     ese_database *db = NULL;
@@ -575,6 +667,16 @@ JET_ERR db_close(ese_database *db)
     if (!db)
         return JET_errSuccess;
     JET_ERR err = flush_locked(db, ESE_DBSTATE_CLEAN_SHUTDOWN);
+    if (err >= 0 && db->log) {
+        /* Clean on disk first, then tell the log: recovery stops replaying it here. */
+        ese_signature sign_db;
+        dbfile_sign_db(db->file, &sign_db);
+        log_lsn end = 0;
+        err = log_append_database_ref(db->log, LOG_REC_DETACH_DB, db->dbid, 0, &sign_db,
+                                      db->file->path, &end);
+        if (err >= 0)
+            err = log_flush(db->log, end);
+    }
     db_free(db);
     return err;
 }
@@ -687,6 +789,7 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
     if (db->read_only)
         return JET_errDatabaseFileReadOnly;
     pthread_mutex_lock(&db->lock);
+    commit_begin_locked(db);
     JET_ERR err = JET_errSuccess;
     ese_table *t = NULL;
     uint8_t key[CATALOG_KEY_SIZE];
@@ -891,6 +994,7 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
 done:
     osal_free(rec);
     table_free(t);
+    err = commit_end_locked(db, err);
     pthread_mutex_unlock(&db->lock);
     return err;
 }
@@ -1226,7 +1330,8 @@ JET_ERR db_insert(ese_table *t, const db_value *values, size_t count)
     if (t->db->read_only)
         return JET_errDatabaseFileReadOnly;
     pthread_mutex_lock(&t->db->lock);
-    JET_ERR err = insert_locked(t, values, count);
+    commit_begin_locked(t->db);
+    JET_ERR err = commit_end_locked(t->db, insert_locked(t, values, count));
     pthread_mutex_unlock(&t->db->lock);
     return err;
 }
@@ -1301,7 +1406,8 @@ JET_ERR db_replace(ese_table *t, const uint8_t *key, uint32_t cb_key, const db_v
     if (t->db->read_only)
         return JET_errDatabaseFileReadOnly;
     pthread_mutex_lock(&t->db->lock);
-    JET_ERR err = replace_locked(t, key, cb_key, values, count);
+    commit_begin_locked(t->db);
+    JET_ERR err = commit_end_locked(t->db, replace_locked(t, key, cb_key, values, count));
     pthread_mutex_unlock(&t->db->lock);
     return err;
 }
@@ -1336,7 +1442,8 @@ JET_ERR db_delete(ese_table *t, const uint8_t *key, uint32_t cb_key)
     if (t->db->read_only)
         return JET_errDatabaseFileReadOnly;
     pthread_mutex_lock(&t->db->lock);
-    JET_ERR err = delete_locked(t, key, cb_key);
+    commit_begin_locked(t->db);
+    JET_ERR err = commit_end_locked(t->db, delete_locked(t, key, cb_key));
     pthread_mutex_unlock(&t->db->lock);
     return err;
 }

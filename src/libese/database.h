@@ -69,6 +69,12 @@ JET_ERR db_open(const char *path, uint32_t page_size, bool read_only, ese_databa
 /* Flush everything and write the header with the current dbtime (state stays dirty). */
 JET_ERR db_flush(ese_database *db);
 
+/* From now on, log every change as a durable commit in `log` under database id `dbid` (an
+ * ATTACH record first; db_close appends the DETACH).  Without it changes are not logged
+ * (JET_paramRecovery "off"). */
+struct ese_log;
+JET_ERR db_use_log(ese_database *db, struct ese_log *log, uint8_t dbid);
+
 /* Flush everything, mark the header clean (3), close the file and free everything.  The
  * database is freed even when flushing fails (the error is returned; the file then keeps its
  * dirty state). */

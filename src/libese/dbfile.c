@@ -3,6 +3,8 @@
 
 #include <string.h>
 
+#include "osal_files.h" /* writes and syncs through the power-loss simulator */
+
 #define OS_VERSION_MAJOR 10u /* what the header's "OS that last touched it" fields say */
 
 static uint64_t page_offset(const ese_dbfile *db, uint32_t pgno)
@@ -78,13 +80,13 @@ JET_ERR dbfile_write_header(ese_dbfile *db)
     if (db->read_only)
         return JET_errDatabaseFileReadOnly;
     ese_header_stamp(db->header, db->page_size);
-    JET_ERR err = osal_write_at(&db->file, db->header, db->page_size, 0);
+    JET_ERR err = osal_files_write_at(&db->file, db->header, db->page_size, 0);
     if (err == JET_errSuccess)
-        err = osal_sync(&db->file);
+        err = osal_files_sync(&db->file);
     if (err == JET_errSuccess)
-        err = osal_write_at(&db->file, db->header, db->page_size, db->page_size);
+        err = osal_files_write_at(&db->file, db->header, db->page_size, db->page_size);
     if (err == JET_errSuccess)
-        err = osal_sync(&db->file);
+        err = osal_files_sync(&db->file);
     return err;
 }
 
@@ -212,7 +214,7 @@ JET_ERR dbfile_write_page(ese_dbfile *db, uint32_t pgno, const void *buf)
 {
     if (db->read_only)
         return JET_errDatabaseFileReadOnly;
-    return osal_write_at(&db->file, buf, db->page_size, page_offset(db, pgno));
+    return osal_files_write_at(&db->file, buf, db->page_size, page_offset(db, pgno));
 }
 
 JET_ERR dbfile_extend(ese_dbfile *db, uint32_t cpg, uint32_t *pfirst)
@@ -231,7 +233,7 @@ JET_ERR dbfile_extend(ese_dbfile *db, uint32_t cpg, uint32_t *pfirst)
 
 JET_ERR dbfile_sync(ese_dbfile *db)
 {
-    return osal_sync(&db->file);
+    return osal_files_sync(&db->file);
 }
 
 /* ---- header fields ----------------------------------------------------------------------- */

@@ -127,8 +127,11 @@ static JET_ERR workload(void)
         (err = JetInit3W(&inst, NULL, 0)) == JET_errSuccess &&
         (err = JetBeginSessionW(inst, &ses, NULL, NULL)) == JET_errSuccess)
         err = JetEndSession(ses, 0);
-    if (inst)
-        JetTerm2(inst, JET_bitTermAbrupt); /* 0 after a failed JetInit (already freed) */
+    if (inst) { /* 0 after a failed JetInit (already freed) */
+        JET_ERR term_err = JetTerm2(inst, JET_bitTermAbrupt);
+        if (err == JET_errSuccess)
+            err = term_err; /* JetTerm's own work (the checkpoint, the log) can fail too */
+    }
     return err;
 }
 
