@@ -177,6 +177,11 @@ static catalog_bytes *object_bytes_field(catalog_object *obj, uint16_t fid)
     }
 }
 
+static const catalog_bytes *object_bytes_field_const(const catalog_object *obj, uint16_t fid)
+{
+    return object_bytes_field((catalog_object *)obj, fid); /* the same lookup, read-only use */
+}
+
 /* Little-endian value of a fixed field (as an unsigned number of its width). */
 static uint64_t object_fixed_value(const catalog_object *obj, uint16_t fid)
 {
@@ -274,7 +279,6 @@ JET_ERR catalog_object_encode(const catalog_object *obj, uint32_t page_size, uin
     record_build_value values[CATALOG_COLUMN_COUNT];
     uint8_t fixed_bytes[13][8];
     size_t n = 0;
-    catalog_object *mutable_obj = (catalog_object *)obj; /* object_bytes_field only reads here */
     for (size_t i = 0; i < CATALOG_COLUMN_COUNT; i++) {
         const uint16_t fid = k_catalog_columns[i].fid;
         if (fid <= RECORD_FID_FIXED_LAST) {
@@ -287,7 +291,7 @@ JET_ERR catalog_object_encode(const catalog_object *obj, uint32_t page_size, uin
             n++;
             continue;
         }
-        const catalog_bytes *field = object_bytes_field(mutable_obj, fid);
+        const catalog_bytes *field = object_bytes_field_const(obj, fid);
         if (field->data == NULL)
             continue;
         values[n].fid = fid;

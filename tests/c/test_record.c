@@ -2228,8 +2228,145 @@ static void test_out_of_memory(void)
     record_schema_free(&s);
 }
 
+/* ---- --synth: random records for tests/test_record_format_oracle.py ----------------------- */
+
+/* What a record should hold, column by column: a model kept beside the real edits. */
+typedef struct model_value {
+    bool separated;
+    uint64_t lid;
+    uint8_t bytes[300];
+    uint32_t cb;
+} model_value;
+
+typedef struct model_column {
+    model_value values[6];
+    uint32_t count;     /* 0 = NULL/absent */
+} model_column;
+
+/* Random edits on random records of the all-types table; print each record with the values the
+ * model says it holds, for dissect.esedb to decode independently. */
+static int synth_dump(uint32_t page_size, uint64_t seed)
+{
+    rng_state = seed ? seed : 1;
+    record_schema s;
+    if (record_schema_init(&s, k_all_columns, ALL_COLUMN_COUNT, page_size, 255) < 0)
+        return 2;
+    printf("{\"page_size\": %u, \"columns\": [", page_size);
+    for (size_t c = 0; c < s.column_count; c++)
+        printf("%s{\"fid\": %u, \"coltyp\": %u, \"cp\": %u, \"size\": %u, \"offset\": %u}", c ? ", " : "",
+               s.columns[c].fid, (unsigned)s.columns[c].coltyp, s.columns[c].code_page,
+               record_column_fixed_size(&s.columns[c]), s.columns[c].record_offset);
+    printf("], \"records\": [");
+    int failures = 0;
+    for (int r = 0; r < 300; r++) {
+        model_column model[ALL_COLUMN_COUNT];
+        memset(model, 0, sizeof(model));
+        uint8_t *rec = NULL;
+        size_t cb = 0;
+        CHECK_ERR(record_build(&s, NULL, 0, NULL, 0, &rec, &cb), JET_errSuccess);
+        const int ops = 1 + (int)rng_below(25);
+        for (int op = 0; op < ops; op++) {
+            const size_t c = rng_below(ALL_COLUMN_COUNT);
+            const record_column *col = record_schema_find(&s, k_all_columns[c].fid);
+            model_column *m = &model[c];
+            const bool multi = (col->field_flags & RECORD_FIELD_MULTIVALUED) != 0;
+            const bool is_long = record_coltyp_is_long_value(col->coltyp);
+            model_value v;
+            memset(&v, 0, sizeof(v));
+            const uint32_t choice = rng_below(10);
+            if (choice < 2) {
+                /* Delete (NULL): a whole single-valued column, or one value of a multi-valued
+                 * one. */
+                const uint32_t itag = multi ? 1 + rng_below(m->count + 1) : 1;
+                if (set_col(&s, &rec, &cb, col->fid, itag, NULL) < 0) {
+                    failures++;
+                    continue;
+                }
+                if (!multi)
+                    m->count = 0;
+                else if (itag <= m->count) {
+                    memmove(&m->values[itag - 1], &m->values[itag], (m->count - itag) * sizeof(model_value));
+                    m->count--;
+                }
+                continue;
+            }
+            if (is_long && choice < 4) {
+                v.separated = true;
+                v.lid = rng_below(2) ? 1 + rng_below(0x7FFFFF00) : LV_LID64_FIRST + rng_below(1000);
+            } else {
+                v.cb = random_value(col, v.bytes, 120);
+                if (col->coltyp == JET_coltypBit)
+                    v.bytes[0] = v.bytes[0] ? 0xFF : 0x00;
+            }
+            if (v.cb == 0 && !v.separated && record_column_fixed_size(col) == 0) {
+                v.bytes[0] = 'k';
+                v.bytes[1] = 0;
+                v.cb = 2;
+            }
+            record_set_value sv = {v.bytes, v.cb, v.separated ? RECORD_SET_SEPARATED : 0, v.lid};
+            uint32_t itag = 1;
+            if (multi) {
+                /* Replace an existing value, or append (itag 0 or count+1). */
+                itag = rng_below(m->count + 2);
+                if (m->count >= 6 && (itag == 0 || itag > m->count))
+                    itag = 1;
+            }
+            JET_ERR err = set_col(&s, &rec, &cb, col->fid, itag, &sv);
+            if (err == JET_errRecordTooBig)
+                continue;
+            if (err < 0) {
+                failures++;
+                continue;
+            }
+            if (!multi) {
+                m->values[0] = v;
+                m->count = 1;
+            } else if (itag >= 1 && itag <= m->count) {
+                m->values[itag - 1] = v;
+            } else {
+                m->values[m->count++] = v;
+            }
+        }
+        if (record_validate(&s, rec, cb) < 0)
+            failures++;
+        printf("%s\n {\"hex\": \"", r ? "," : "");
+        print_hex(stdout, rec, cb);
+        printf("\", \"values\": {");
+        bool first = true;
+        for (size_t c = 0; c < ALL_COLUMN_COUNT; c++) {
+            const model_column *m = &model[c];
+            if (m->count == 0)
+                continue;
+            printf("%s\"%u\": [", first ? "" : ", ", k_all_columns[c].fid);
+            first = false;
+            for (uint32_t i = 0; i < m->count; i++) {
+                printf("%s", i ? ", " : "");
+                if (m->values[i].separated) {
+                    printf("{\"lid\": \"");
+                    uint8_t ref[8];
+                    const uint32_t n = lv_lid_reference(m->values[i].lid, ref);
+                    print_hex(stdout, ref, n);
+                    printf("\"}");
+                } else {
+                    printf("\"");
+                    print_hex(stdout, m->values[i].bytes, m->values[i].cb);
+                    printf("\"");
+                }
+            }
+            printf("]");
+        }
+        printf("}}");
+        osal_free(rec);
+    }
+    printf("\n]}\n");
+    record_schema_free(&s);
+    return failures ? 1 : 0;
+}
+
 int main(int argc, char **argv)
 {
+    if (argc == 4 && strcmp(argv[1], "--synth") == 0)
+        return synth_dump((uint32_t)strtoul(argv[2], NULL, 10), strtoull(argv[3], NULL, 10));
     if (argc == 3 && strcmp(argv[1], "--dump") == 0) {
         db_file db;
         if (!db_open(argv[2], &db)) {
