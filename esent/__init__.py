@@ -15,9 +15,12 @@ engine with the same Jet API contract that writes real ESE-format files.
 from esent import errors
 from esent._esent import HAVE_LIBESE
 from esent._lifecycle import ObjectClosedError
+from esent.columns import Column, ColumnType, Index
+from esent.database import Database
 from esent.instance import Instance
 from esent.params import get_global_param, set_global_params
 from esent.session import Session
+from esent.table import Table
 
 __version__ = "0.1.0.dev0"
 
@@ -25,10 +28,15 @@ __version__ = "0.1.0.dev0"
 ENGINE = "libese" if HAVE_LIBESE else "esent.dll"
 
 __all__ = [
+    "Column",
+    "ColumnType",
+    "Database",
     "ENGINE",
+    "Index",
     "Instance",
     "ObjectClosedError",
     "Session",
+    "Table",
     "errors",
     "get_global_param",
     "set_global_params",

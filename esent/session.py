@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from typing import TYPE_CHECKING
 
 from esent import _esent
 from esent._lifecycle import NativeObject
 
 if TYPE_CHECKING:
+    from esent.database import Database
     from esent.instance import Instance
 
 
@@ -35,3 +37,27 @@ class Session(NativeObject):
     def version(self) -> int:
         """The engine version (JetGetVersion), major/minor/build/SP packed in 32 bits."""
         return int(_esent.JetGetVersion(self.handle))
+
+    # -- databases ----------------------------------------------------------------------------
+    def create_database(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Database:
+        """Create a database file (JetCreateDatabase2) and open it; DatabaseDuplicateError when
+        it exists, unless ``overwrite``.  Closing the Database detaches the file."""
+        from esent.database import Database
+
+        grbit = _esent.JET_bitDbOverwriteExisting if overwrite else 0
+        return Database(self, path, mode="create", grbit=grbit)
+
+    def attach_database(self, path: str | os.PathLike[str], *, read_only: bool = False) -> Database:
+        """Attach an existing database file to the instance (JetAttachDatabase2) and open it.
+        Closing the Database detaches the file (unless it was attached already)."""
+        from esent.database import Database
+
+        grbit = _esent.JET_bitDbReadOnly if read_only else 0
+        return Database(self, path, mode="attach", grbit=grbit)
+
+    def open_database(self, path: str | os.PathLike[str]) -> Database:
+        """Open a database the instance has attached (JetOpenDatabase), e.g. from another
+        session; closing it does not detach the file."""
+        from esent.database import Database
+
+        return Database(self, path, mode="open")

@@ -25,6 +25,15 @@
 typedef long ESE_LONG;
 typedef unsigned long ESE_ULONG;
 
+#ifdef __MINGW32__
+/* mingw-w64's esent.h redefines JetGetTableColumnInfoW as __MINGW_NAME_AW(JetGetTableColumnInfo),
+ * which becomes JetGetTableColumnInfoA unless UNICODE is defined.  The SDK declares only the
+ * function; drop the macro so the W function (declared just before it) is the one called. */
+#ifdef JetGetTableColumnInfoW
+#undef JetGetTableColumnInfoW
+#endif
+#endif
+
 #else
 
 #include "esent.h"

@@ -470,4 +470,34 @@
 #define JET_cbKeyMost 255
 #endif
 
+/* JetGetTableColumnInfo / JetGetColumnInfo info levels */
+#ifndef JET_ColInfo
+#define JET_ColInfo 0
+#endif
+#ifndef JET_ColInfoByColid
+#define JET_ColInfoByColid 6
+#endif
+
+/* database states (JET_DBINFOMISC.dbstate) */
+#ifndef JET_dbstateJustCreated
+#define JET_dbstateJustCreated 1
+#endif
+#ifndef JET_dbstateDirtyShutdown
+#define JET_dbstateDirtyShutdown 2
+#endif
+#ifndef JET_dbstateCleanShutdown
+#define JET_dbstateCleanShutdown 3
+#endif
+
+/* code pages of text columns (the SDK writes the numbers; these are ManagedEsent's names) */
+#ifndef JET_CP_NONE
+#define JET_CP_NONE 0
+#endif
+#ifndef JET_CP_UNICODE
+#define JET_CP_UNICODE 1200
+#endif
+#ifndef JET_CP_ASCII
+#define JET_CP_ASCII 1252
+#endif
+
 #endif /* ESENT_CONSTANTS_H */

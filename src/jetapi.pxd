@@ -21,11 +21,79 @@ cdef extern from "esent_compat.h" nogil:
     ctypedef JET_API_PTR JET_SESID
     ctypedef JET_API_PTR JET_HANDLE
     ctypedef unsigned short WCHAR
+    ctypedef unsigned long JET_DBID
+    ctypedef unsigned long JET_COLUMNID
+    ctypedef unsigned long JET_COLTYP
+    ctypedef JET_API_PTR JET_TABLEID
 
     ctypedef struct JET_RSTINFO_W:
         ESE_ULONG cbStruct
 
+    ctypedef struct JET_COLUMNDEF:
+        ESE_ULONG cbStruct
+        JET_COLUMNID columnid
+        JET_COLTYP coltyp
+        unsigned short wCountry
+        unsigned short langid
+        unsigned short cp
+        unsigned short wCollate
+        ESE_ULONG cbMax
+        JET_GRBIT grbit
+
+    ctypedef struct JET_COLUMNCREATE_W:
+        ESE_ULONG cbStruct
+        WCHAR *szColumnName
+        JET_COLTYP coltyp
+        ESE_ULONG cbMax
+        JET_GRBIT grbit
+        void *pvDefault
+        ESE_ULONG cbDefault
+        ESE_ULONG cp
+        JET_COLUMNID columnid
+        JET_ERR err
+
+    # The two anonymous unions (lcid / pidxunicode, cbVarSegMac / ptuplelimits) are left out:
+    # the binding zero-fills the struct and never sets them.
+    ctypedef struct JET_INDEXCREATE_W:
+        ESE_ULONG cbStruct
+        WCHAR *szIndexName
+        WCHAR *szKey
+        ESE_ULONG cbKey
+        JET_GRBIT grbit
+        ESE_ULONG ulDensity
+        ESE_ULONG cConditionalColumn
+        JET_ERR err
+        ESE_ULONG cbKeyMost
+
+    ctypedef struct JET_TABLECREATE2_W:
+        ESE_ULONG cbStruct
+        WCHAR *szTableName
+        WCHAR *szTemplateTableName
+        ESE_ULONG ulPages
+        ESE_ULONG ulDensity
+        JET_COLUMNCREATE_W *rgcolumncreate
+        ESE_ULONG cColumns
+        JET_INDEXCREATE_W *rgindexcreate
+        ESE_ULONG cIndexes
+        WCHAR *szCallback
+        JET_GRBIT grbit
+        JET_TABLEID tableid
+        ESE_ULONG cCreated
+
+    ctypedef struct JET_DBINFOMISC:
+        ESE_ULONG ulVersion
+        ESE_ULONG ulUpdate
+        ESE_ULONG dbstate
+        ESE_ULONG fShadowingDisabled
+        ESE_ULONG fUpgradeDb
+        ESE_ULONG dwMajorVersion
+        ESE_ULONG dwMinorVersion
+        ESE_ULONG dwBuildNumber
+        ESE_LONG lSPNumber
+        ESE_ULONG cbPageSize
+
     const JET_INSTANCE JET_instanceNil
+    const JET_TABLEID JET_tableidNil
     const JET_SESID JET_sesidNil
 
     JET_ERR c_JetCreateInstance2W "JetCreateInstance2W"(
@@ -46,6 +114,50 @@ cdef extern from "esent_compat.h" nogil:
     JET_ERR c_JetEndSession "JetEndSession"(JET_SESID sesid, JET_GRBIT grbit)
     JET_ERR c_JetGetVersion "JetGetVersion"(JET_SESID sesid, ESE_ULONG *pwVersion)
     JET_ERR c_JetStopBackupInstance "JetStopBackupInstance"(JET_INSTANCE instance)
+
+    # databases
+    JET_ERR c_JetCreateDatabase2W "JetCreateDatabase2W"(
+        JET_SESID sesid, const WCHAR *szFilename, const ESE_ULONG cpgDatabaseSizeMax,
+        JET_DBID *pdbid, JET_GRBIT grbit)
+    JET_ERR c_JetAttachDatabase2W "JetAttachDatabase2W"(
+        JET_SESID sesid, const WCHAR *szFilename, const ESE_ULONG cpgDatabaseSizeMax,
+        JET_GRBIT grbit)
+    JET_ERR c_JetDetachDatabase2W "JetDetachDatabase2W"(
+        JET_SESID sesid, const WCHAR *szFilename, JET_GRBIT grbit)
+    JET_ERR c_JetOpenDatabaseW "JetOpenDatabaseW"(
+        JET_SESID sesid, const WCHAR *szFilename, const WCHAR *szConnect, JET_DBID *pdbid,
+        JET_GRBIT grbit)
+    JET_ERR c_JetCloseDatabase "JetCloseDatabase"(JET_SESID sesid, JET_DBID dbid, JET_GRBIT grbit)
+    JET_ERR c_JetGetDatabaseFileInfoW "JetGetDatabaseFileInfoW"(
+        const WCHAR *szDatabaseName, void *pvResult, ESE_ULONG cbMax, ESE_ULONG InfoLevel)
+    JET_ERR c_JetCreateTableColumnIndex2W "JetCreateTableColumnIndex2W"(
+        JET_SESID sesid, JET_DBID dbid, JET_TABLECREATE2_W *ptablecreate)
+
+    # tables and records
+    JET_ERR c_JetOpenTableW "JetOpenTableW"(
+        JET_SESID sesid, JET_DBID dbid, const WCHAR *szTableName, const void *pvParameters,
+        ESE_ULONG cbParameters, JET_GRBIT grbit, JET_TABLEID *ptableid)
+    JET_ERR c_JetCloseTable "JetCloseTable"(JET_SESID sesid, JET_TABLEID tableid)
+    JET_ERR c_JetGetTableColumnInfoW "JetGetTableColumnInfoW"(
+        JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szColumnName, void *pvResult,
+        ESE_ULONG cbMax, ESE_ULONG InfoLevel)
+    JET_ERR c_JetPrepareUpdate "JetPrepareUpdate"(
+        JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG prep)
+    JET_ERR c_JetSetColumn "JetSetColumn"(
+        JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID columnid, const void *pvData,
+        ESE_ULONG cbData, JET_GRBIT grbit, void *psetinfo)
+    JET_ERR c_JetUpdate "JetUpdate"(
+        JET_SESID sesid, JET_TABLEID tableid, void *pvBookmark, ESE_ULONG cbBookmark,
+        ESE_ULONG *pcbActual)
+    JET_ERR c_JetDelete "JetDelete"(JET_SESID sesid, JET_TABLEID tableid)
+    JET_ERR c_JetRetrieveColumn "JetRetrieveColumn"(
+        JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID columnid, void *pvData,
+        ESE_ULONG cbData, ESE_ULONG *pcbActual, JET_GRBIT grbit, void *pretinfo)
+    JET_ERR c_JetMove "JetMove"(JET_SESID sesid, JET_TABLEID tableid, ESE_LONG cRow, JET_GRBIT grbit)
+    JET_ERR c_JetMakeKey "JetMakeKey"(
+        JET_SESID sesid, JET_TABLEID tableid, const void *pvData, ESE_ULONG cbData,
+        JET_GRBIT grbit)
+    JET_ERR c_JetSeek "JetSeek"(JET_SESID sesid, JET_TABLEID tableid, JET_GRBIT grbit)
 
 
 # Test-only hooks into libese (fault injection).  On Windows the header makes them report

@@ -10,6 +10,7 @@
  */
 #include <string.h>
 
+#include "api_data.h"
 #include "engine.h"
 #include "osal.h"
 #include "session.h"
@@ -315,6 +316,7 @@ JET_ERR JET_API JetTerm2(JET_INSTANCE instance, JET_GRBIT grbit)
     unregister_instance_locked(inst);
     pthread_mutex_unlock(&g_engine.lock);
 
+    api_instance_term(inst); /* close its databases (api_database.c) before the log */
     err = instance_log_stop(inst); /* the handle is gone either way; report a failed close */
     instance_free(inst);
     return err;

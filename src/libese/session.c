@@ -1,6 +1,7 @@
 /* session.c -- see session.h.  Behaviour per docs/contract/first-slice.md. */
 #include "session.h"
 
+#include "api_data.h"
 #include "osal.h"
 
 /* JetGetVersion's answer.  ESENT packs major (bits 28-31), minor (24-27), build (8-23) and
@@ -24,6 +25,7 @@ JET_ERR session_find_locked(JET_SESID sesid, ese_session **psession)
 static void remove_session_at_locked(size_t index)
 {
     ese_session *session = g_engine.sessions[index];
+    api_session_end_locked(session->handle); /* its tables and dbids (api_database.c) */
     session->instance->session_count--;
     g_engine.sessions[index] = g_engine.sessions[--g_engine.session_count];
     osal_free(session);

@@ -39,3 +39,110 @@ cdef extern from "esent_compat.h":
         # JET_paramLegacyFileNames
         JET_bitESE98FileNames
         JET_bitEightDotThreeSoftCompat
+
+        # databases (JetCreateDatabase2 / JetAttachDatabase2 / JetOpenDatabase grbits)
+        JET_bitDbReadOnly
+        JET_bitDbExclusive
+        JET_bitDbRecoveryOff
+        JET_bitDbShadowingOff
+        JET_bitDbOverwriteExisting
+        JET_bitForceDetach
+
+        # JetGetDatabaseFileInfo info levels and JET_DBINFOMISC.dbstate
+        JET_DbInfoFilename
+        JET_DbInfoFilesize
+        JET_DbInfoMisc
+        JET_DbInfoPageSize
+        JET_dbstateJustCreated
+        JET_dbstateDirtyShutdown
+        JET_dbstateCleanShutdown
+
+        # column types
+        JET_coltypNil
+        JET_coltypBit
+        JET_coltypUnsignedByte
+        JET_coltypShort
+        JET_coltypLong
+        JET_coltypCurrency
+        JET_coltypIEEESingle
+        JET_coltypIEEEDouble
+        JET_coltypDateTime
+        JET_coltypBinary
+        JET_coltypText
+        JET_coltypLongBinary
+        JET_coltypLongText
+        JET_coltypUnsignedLong
+        JET_coltypLongLong
+        JET_coltypGUID
+        JET_coltypUnsignedShort
+
+        # text code pages
+        JET_CP_NONE
+        JET_CP_UNICODE
+        JET_CP_ASCII
+
+        # column and index grbits
+        JET_bitColumnFixed
+        JET_bitColumnTagged
+        JET_bitColumnNotNULL
+        JET_bitColumnVersion
+        JET_bitColumnAutoincrement
+        JET_bitColumnMultiValued
+        JET_bitColumnEscrowUpdate
+        JET_bitIndexUnique
+        JET_bitIndexPrimary
+        JET_bitIndexDisallowNull
+        JET_bitIndexIgnoreNull
+        JET_bitIndexIgnoreAnyNull
+        JET_bitIndexIgnoreFirstNull
+
+        # JetGetTableColumnInfo info levels
+        JET_ColInfo
+        JET_ColInfoByColid
+
+        # JetOpenTable grbits
+        JET_bitTableDenyWrite
+        JET_bitTableDenyRead
+        JET_bitTableReadOnly
+        JET_bitTableUpdatable
+
+        # JetPrepareUpdate
+        JET_prepInsert
+        JET_prepReplace
+        JET_prepCancel
+        JET_prepReplaceNoLock
+        JET_prepInsertCopy
+
+        # JetMove (JET_MoveFirst is exported below: its C value does not fit a C int)
+        JET_MovePrevious
+        JET_MoveNext
+        JET_MoveLast
+        JET_bitMoveKeyNE
+
+        # JetMakeKey
+        JET_bitNewKey
+        JET_bitStrLimit
+        JET_bitSubStrLimit
+        JET_bitNormalizedKey
+        JET_bitKeyDataZeroLength
+        JET_bitFullColumnStartLimit
+        JET_bitFullColumnEndLimit
+        JET_bitPartialColumnStartLimit
+        JET_bitPartialColumnEndLimit
+
+        # JetSeek
+        JET_bitSeekEQ
+        JET_bitSeekLT
+        JET_bitSeekLE
+        JET_bitSeekGE
+        JET_bitSeekGT
+        JET_bitSetIndexRange
+
+        # JetSetColumn / JetRetrieveColumn
+        JET_bitSetZeroLength
+        JET_bitSetSeparateLV
+        JET_bitSetIntrinsicLV
+        JET_bitRetrieveCopy
+
+#: JetMove's cRow for "the first record": C's (0x80000000) passed as a signed 32-bit long.
+JET_MoveFirst = -0x80000000

@@ -138,6 +138,130 @@ typedef struct {
     JET_PFNSTATUS pfnStatus;
 } JET_RSTINFO_W;
 
+
+/* ---- databases and tables (layouts as the SDK's; every ESE long is 32 bits) --------------- */
+
+typedef JET_GRBIT JET_CBTYP;
+
+typedef struct {
+    uint32_t ulVersion;
+    uint32_t ulUpdate;
+    JET_SIGNATURE signDb;
+    uint32_t dbstate;
+    JET_LGPOS lgposConsistent;
+    JET_LOGTIME logtimeConsistent;
+    JET_LOGTIME logtimeAttach;
+    JET_LGPOS lgposAttach;
+    JET_LOGTIME logtimeDetach;
+    JET_LGPOS lgposDetach;
+    JET_SIGNATURE signLog;
+    JET_BKINFO bkinfoFullPrev;
+    JET_BKINFO bkinfoIncPrev;
+    JET_BKINFO bkinfoFullCur;
+    uint32_t fShadowingDisabled;
+    uint32_t fUpgradeDb;
+    uint32_t dwMajorVersion;
+    uint32_t dwMinorVersion;
+    uint32_t dwBuildNumber;
+    int32_t lSPNumber;
+    uint32_t cbPageSize;
+} JET_DBINFOMISC;
+
+typedef struct {
+    uint32_t cbStruct;
+    JET_COLUMNID columnid;
+    JET_COLTYP coltyp;
+    unsigned short wCountry;
+    unsigned short langid;
+    unsigned short cp;
+    unsigned short wCollate;
+    uint32_t cbMax;
+    JET_GRBIT grbit;
+} JET_COLUMNDEF;
+
+typedef struct {
+    uint32_t cbStruct;
+    WCHAR *szColumnName;
+    JET_COLTYP coltyp;
+    uint32_t cbMax;
+    JET_GRBIT grbit;
+    void *pvDefault;
+    uint32_t cbDefault;
+    uint32_t cp;
+    JET_COLUMNID columnid;
+    JET_ERR err;
+} JET_COLUMNCREATE_W;
+
+typedef struct {
+    uint32_t lcid;
+    uint32_t dwMapFlags;
+} JET_UNICODEINDEX;
+
+typedef struct {
+    uint32_t chLengthMin;
+    uint32_t chLengthMax;
+    uint32_t chToIndexMax;
+    uint32_t cchIncrement;
+    uint32_t ichStart;
+} JET_TUPLELIMITS;
+
+typedef struct {
+    uint32_t cbStruct;
+    WCHAR *szColumnName;
+    JET_GRBIT grbit;
+} JET_CONDITIONALCOLUMN_W;
+
+typedef struct {
+    uint32_t cbStruct;
+    WCHAR *szIndexName;
+    WCHAR *szKey;
+    uint32_t cbKey;              /* bytes, both terminating NULs included */
+    JET_GRBIT grbit;
+    uint32_t ulDensity;
+    union {
+        uint32_t lcid;
+        JET_UNICODEINDEX *pidxunicode;
+    };
+    union {
+        uint32_t cbVarSegMac;
+        JET_TUPLELIMITS *ptuplelimits;
+    };
+    JET_CONDITIONALCOLUMN_W *rgconditionalcolumn;
+    uint32_t cConditionalColumn;
+    JET_ERR err;
+    uint32_t cbKeyMost;
+} JET_INDEXCREATE_W;
+
+typedef struct {
+    uint32_t cbStruct;
+    WCHAR *szTableName;
+    WCHAR *szTemplateTableName;
+    uint32_t ulPages;
+    uint32_t ulDensity;
+    JET_COLUMNCREATE_W *rgcolumncreate;
+    uint32_t cColumns;
+    JET_INDEXCREATE_W *rgindexcreate;
+    uint32_t cIndexes;
+    WCHAR *szCallback;
+    JET_CBTYP cbtyp;
+    JET_GRBIT grbit;
+    JET_TABLEID tableid;
+    uint32_t cCreated;
+} JET_TABLECREATE2_W;
+
+typedef struct {
+    uint32_t cbStruct;
+    uint32_t ibLongValue;
+    uint32_t itagSequence;
+} JET_SETINFO;
+
+typedef struct {
+    uint32_t cbStruct;
+    uint32_t ibLongValue;
+    uint32_t itagSequence;
+    JET_COLUMNID columnidNextTagged;
+} JET_RETINFO;
+
 /* ------------------------------------------------------------------------------------------ */
 /* Errors and warnings                                                                        */
 
@@ -166,6 +290,44 @@ JET_ERR JET_API JetBeginSessionW(JET_INSTANCE instance, JET_SESID *psesid,
 JET_ERR JET_API JetEndSession(JET_SESID sesid, JET_GRBIT grbit);
 JET_ERR JET_API JetGetVersion(JET_SESID sesid, ESE_ULONG *pwVersion);
 JET_ERR JET_API JetStopBackupInstance(JET_INSTANCE instance);
+
+/* databases (api_database.c) */
+JET_ERR JET_API JetCreateDatabase2W(JET_SESID sesid, const WCHAR *szFilename,
+                                    const ESE_ULONG cpgDatabaseSizeMax, JET_DBID *pdbid,
+                                    JET_GRBIT grbit);
+JET_ERR JET_API JetAttachDatabase2W(JET_SESID sesid, const WCHAR *szFilename,
+                                    const ESE_ULONG cpgDatabaseSizeMax, JET_GRBIT grbit);
+JET_ERR JET_API JetDetachDatabase2W(JET_SESID sesid, const WCHAR *szFilename, JET_GRBIT grbit);
+JET_ERR JET_API JetOpenDatabaseW(JET_SESID sesid, const WCHAR *szFilename,
+                                 const WCHAR *szConnect, JET_DBID *pdbid, JET_GRBIT grbit);
+JET_ERR JET_API JetCloseDatabase(JET_SESID sesid, JET_DBID dbid, JET_GRBIT grbit);
+JET_ERR JET_API JetGetDatabaseFileInfoW(const WCHAR *szDatabaseName, void *pvResult,
+                                        ESE_ULONG cbMax, ESE_ULONG InfoLevel);
+JET_ERR JET_API JetCreateTableColumnIndex2W(JET_SESID sesid, JET_DBID dbid,
+                                            JET_TABLECREATE2_W *ptablecreate);
+
+/* tables and records (api_table.c) */
+JET_ERR JET_API JetOpenTableW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szTableName,
+                              const void *pvParameters, ESE_ULONG cbParameters,
+                              JET_GRBIT grbit, JET_TABLEID *ptableid);
+JET_ERR JET_API JetCloseTable(JET_SESID sesid, JET_TABLEID tableid);
+JET_ERR JET_API JetGetTableColumnInfoW(JET_SESID sesid, JET_TABLEID tableid,
+                                       const WCHAR *szColumnName, void *pvResult,
+                                       ESE_ULONG cbMax, ESE_ULONG InfoLevel);
+JET_ERR JET_API JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG prep);
+JET_ERR JET_API JetSetColumn(JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID columnid,
+                             const void *pvData, ESE_ULONG cbData, JET_GRBIT grbit,
+                             JET_SETINFO *psetinfo);
+JET_ERR JET_API JetUpdate(JET_SESID sesid, JET_TABLEID tableid, void *pvBookmark,
+                          ESE_ULONG cbBookmark, ESE_ULONG *pcbActual);
+JET_ERR JET_API JetDelete(JET_SESID sesid, JET_TABLEID tableid);
+JET_ERR JET_API JetRetrieveColumn(JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID columnid,
+                                  void *pvData, ESE_ULONG cbData, ESE_ULONG *pcbActual,
+                                  JET_GRBIT grbit, JET_RETINFO *pretinfo);
+JET_ERR JET_API JetMove(JET_SESID sesid, JET_TABLEID tableid, ESE_LONG cRow, JET_GRBIT grbit);
+JET_ERR JET_API JetMakeKey(JET_SESID sesid, JET_TABLEID tableid, const void *pvData,
+                           ESE_ULONG cbData, JET_GRBIT grbit);
+JET_ERR JET_API JetSeek(JET_SESID sesid, JET_TABLEID tableid, JET_GRBIT grbit);
 
 #ifdef __cplusplus
 }
