@@ -500,4 +500,48 @@
 #define JET_CP_ASCII 1252
 #endif
 
+/* more column types, column grbits, code pages and key limits (records and keys) */
+#ifndef JET_coltypSLV
+#define JET_coltypSLV 13
+#endif
+#ifndef JET_coltypUnsignedLongLong
+#define JET_coltypUnsignedLongLong 18
+#endif
+#ifndef JET_bitColumnUpdatable
+#define JET_bitColumnUpdatable 0x00000020
+#endif
+#ifndef JET_bitColumnUnversioned
+#define JET_bitColumnUnversioned 0x00001000
+#endif
+#ifndef JET_bitColumnMaybeNull
+#define JET_bitColumnMaybeNull 0x00002000
+#endif
+#ifndef JET_bitColumnFinalize
+#define JET_bitColumnFinalize 0x00004000
+#endif
+#ifndef JET_bitColumnUserDefinedDefault
+#define JET_bitColumnUserDefinedDefault 0x00008000
+#endif
+#ifndef JET_bitColumnDeleteOnZero
+#define JET_bitColumnDeleteOnZero 0x00020000
+#endif
+#ifndef JET_bitColumnCompressed
+#define JET_bitColumnCompressed 0x00080000
+#endif
+#ifndef JET_cbColumnMost
+#define JET_cbColumnMost 255
+#endif
+#ifndef JET_maskLimitOptions
+#define JET_maskLimitOptions 0x00000F00
+#endif
+#ifndef JET_cbKeyMost_OLD
+#define JET_cbKeyMost_OLD 255
+#endif
+#ifndef JET_cbKeyMostMin
+#define JET_cbKeyMostMin 255
+#endif
+#ifndef JET_ccolKeyMost
+#define JET_ccolKeyMost 16
+#endif
+
 #endif /* ESENT_CONSTANTS_H */

@@ -63,46 +63,7 @@
 #include "esent.h"
 #include "record.h" /* JET_coltyp* and JET_CP_* for builds whose esent.h lacks them */
 
-/* ---- constants libese's esent.h may not define yet (Windows SDK values) -------------------- */
-#ifndef JET_bitNewKey
-#define JET_bitNewKey 0x00000001
-#endif
-#ifndef JET_bitStrLimit
-#define JET_bitStrLimit 0x00000002
-#endif
-#ifndef JET_bitSubStrLimit
-#define JET_bitSubStrLimit 0x00000004
-#endif
-#ifndef JET_bitNormalizedKey
-#define JET_bitNormalizedKey 0x00000008
-#endif
-#ifndef JET_bitKeyDataZeroLength
-#define JET_bitKeyDataZeroLength 0x00000010
-#endif
-#ifndef JET_bitFullColumnStartLimit
-#define JET_bitFullColumnStartLimit 0x00000100
-#endif
-#ifndef JET_bitFullColumnEndLimit
-#define JET_bitFullColumnEndLimit 0x00000200
-#endif
-#ifndef JET_bitPartialColumnStartLimit
-#define JET_bitPartialColumnStartLimit 0x00000400
-#endif
-#ifndef JET_bitPartialColumnEndLimit
-#define JET_bitPartialColumnEndLimit 0x00000800
-#endif
-#ifndef JET_maskLimitOptions
-#define JET_maskLimitOptions 0x00000F00
-#endif
-#ifndef JET_cbKeyMost_OLD
-#define JET_cbKeyMost_OLD 255
-#endif
-#ifndef JET_cbKeyMostMin
-#define JET_cbKeyMostMin 255
-#endif
-#ifndef JET_ccolKeyMost
-#define JET_ccolKeyMost 16
-#endif
+/* Key limits and JetMakeKey grbits come from esent.h (src/esent_constants.h). */
 
 #define KEY_PREFIX_DATA 0x7F
 #define KEY_PREFIX_NULL 0x00
