@@ -390,18 +390,15 @@ def test_fault_walk(kind: str, disk_full: bool, clean_run: Outcome) -> None:
     assert sum(n for code, n in codes.items() if code is not None) >= MIN_ERROR_SHARE * len(walked)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_EMPTY_CHECKPOINT)
 def test_bug_failed_first_init_leaves_folder_usable(clean_run: Outcome) -> None:
     walk_point("read", 1, False, tolerate_known=False)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_DIRTY_AFTER_FAILED_DETACH)
 def test_bug_failed_detach_write_is_recovered(clean_run: Outcome) -> None:
     first_detach_write = clean_run.counts_at["close database"]["write"] + 1
     walk_point("write", first_detach_write, False, tolerate_known=False)
 
 
-@pytest.mark.xfail(strict=True, reason=BUG_DIRTY_AFTER_LOG_FAIL_IN_CREATE_TABLE)
 def test_bug_log_fail_in_create_table_is_recovered(clean_run: Outcome) -> None:
     first_create_table_write = clean_run.counts_at["JetCreateTableColumnIndex2"]["write"] + 1
     walk_point("write", first_create_table_write, False, tolerate_known=False)

@@ -21,8 +21,12 @@
  * (api_instance_term).  A session is used by one thread at a time (ESENT's rule), so an object
  * found under the lock stays valid while that session's call runs without it.
  *
- * Updates made here are ESENT's implicit transactions: each JetUpdate / JetDelete reaches the
- * database at once (database.h).  Explicit transactions come later.
+ * Transactions (trx.h): every table handle reads and updates through its session's transaction
+ * state.  Outside a transaction each JetUpdate / JetDelete is an implicit transaction, durable
+ * at return; inside one it is staged in the session's write set until the level-0 commit.  A
+ * table handle remembers the level it was opened, prepared and last moved at, because
+ * JetRollback closes the tables opened in the rolled-back level, cancels the updates prepared
+ * in it and moves the cursors that navigated in it before the first record (as ESENT does).
  */
 #ifndef LIBESE_API_DATA_H
 #define LIBESE_API_DATA_H
@@ -50,7 +54,6 @@ typedef struct api_db {
     uint32_t table_count;               /* open tableids */
     api_key_info *keys;
     size_t key_count, key_cap;
-    uint64_t generation;                /* bumped by every insert / replace / delete */
     uint8_t log_dbid;                   /* its id in the instance's log (0: not logged) */
 } api_db;
 
@@ -88,12 +91,14 @@ typedef struct api_table {
     key_segment segments[JET_ccolKeyMost];
     key_index kidx;
     db_cursor *cursor;
+    struct ese_trx *trx;                /* its session's transaction state */
+    uint32_t level_open, level_prep, level_nav; /* transaction levels (see the top) */
     api_position pos;
     uint8_t cur_key[DB_KEY_MOST + 1];
     uint32_t cb_cur_key;
     uint8_t *rec;                       /* copy of the current record */
     size_t cb_rec;
-    uint64_t rec_generation;            /* adb->generation when rec was read */
+    uint64_t rec_generation;            /* db_generation when rec was read */
     key_search search;
     uint32_t prep;                      /* API_PREP_* */
     api_set_value *values;
@@ -110,14 +115,37 @@ void api_table_remove_locked(api_table *tb);
 const api_key_info *api_db_keys_locked(api_db *adb, uint32_t objid);
 JET_ERR api_db_add_keys_locked(api_db *adb, const api_key_info *k);
 
-/* A session's table handle, checked: JET_errInvalidSesid, JET_errInvalidTableId. */
+/* A session's table handle, checked: JET_errInvalidSesid, JET_errInvalidTableId, and
+ * JET_errInstanceUnavailable once the instance's log has failed. */
 JET_ERR api_table_get(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb);
+/* The same without the instance check: for calls that only drop memory (cancelling an update)
+ * and must work on an unusable instance too. */
+JET_ERR api_table_get_any(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb);
 
 /* ---- hooks for session.c and instance.c ---------------------------------------------------- */
 /* Close every table and dbid of a session (memory only; caller holds g_engine.lock). */
 void api_session_end_locked(JET_SESID sesid);
+/* The session's transaction is at `level` now (caller holds g_engine.lock): after a commit
+ * the tables' levels come down to it; after a rollback (rollback true) the tables opened
+ * above it are closed, updates prepared above it cancelled, cursors that navigated above it
+ * moved before the first record. */
+void api_session_level_locked(JET_SESID sesid, uint32_t level, bool rollback);
 /* Close every database attached to an instance that JetTerm2 has unregistered (its sessions
- * ended already).  Takes g_engine.lock itself; flushes the files without it. */
-void api_instance_term(ese_instance *inst);
+ * ended already).  Takes g_engine.lock itself; flushes the files without it.  Returns the first
+ * failed close (every database is closed and freed regardless): the file then keeps its dirty
+ * state and JetTerm2 must leave the checkpoint where recovery still replays it. */
+JET_ERR api_instance_term(ese_instance *inst);
+
+/* ---- hooks for the streaming backup (backup.c) ---------------------------------------------- */
+typedef struct api_backup_db {
+    char *identity;    /* canonical path (osal_malloc'd) */
+    ese_database *db;
+} api_backup_db;
+/* The instance's attached databases that are logged (not read-only), in attach order. */
+JET_ERR api_backup_databases(ese_instance *inst, api_backup_db **pdbs, size_t *pcount);
+void api_backup_databases_free(api_backup_db *dbs, size_t count);
+/* The attached, logged database of the instance a file name (UTF-8) names, by canonical path:
+ * JET_errDatabaseNotFound when none.  out->identity is osal_malloc'd. */
+JET_ERR api_backup_find_database(ese_instance *inst, const char *path, api_backup_db *out);
 
 #endif /* LIBESE_API_DATA_H */

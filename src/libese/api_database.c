@@ -136,7 +136,7 @@ JET_ERR api_db_add_keys_locked(api_db *adb, const api_key_info *k)
     return JET_errSuccess;
 }
 
-JET_ERR api_table_get(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb)
+JET_ERR api_table_get_any(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb)
 {
     pthread_mutex_lock(&g_engine.lock);
     ese_session *s;
@@ -145,6 +145,51 @@ JET_ERR api_table_get(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb)
         err = api_table_find_locked(sesid, tableid, ptb);
     pthread_mutex_unlock(&g_engine.lock);
     return err;
+}
+
+JET_ERR api_table_get(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb)
+{
+    pthread_mutex_lock(&g_engine.lock);
+    ese_session *s;
+    struct ese_log *log = NULL;
+    JET_ERR err = session_find_locked(sesid, &s);
+    if (err == JET_errSuccess) {
+        log = s->instance->log;
+        err = api_table_find_locked(sesid, tableid, ptb);
+    }
+    pthread_mutex_unlock(&g_engine.lock);
+    /* After a fatal log error the instance's data is off limits (trx.h, transactions.md). */
+    if (err == JET_errSuccess)
+        err = trx_log_usable(log);
+    return err;
+}
+
+void api_session_level_locked(JET_SESID sesid, uint32_t level, bool rollback)
+{
+    for (size_t i = g_table_count; i-- > 0;) {
+        api_table *tb = g_tables[i];
+        if (tb->sesid != sesid)
+            continue;
+        if (rollback && tb->level_open > level) {
+            api_table_remove_locked(tb); /* opened in the level rolled back */
+            continue;
+        }
+        if (rollback && tb->prep && tb->level_prep > level) {
+            clear_values(tb);
+            tb->prep = API_PREP_NONE;
+        }
+        if (rollback && tb->level_nav > level) {
+            tb->pos = POS_BEFORE_FIRST;
+            osal_free(tb->rec);
+            tb->rec = NULL;
+        }
+        if (tb->level_open > level)
+            tb->level_open = level;
+        if (tb->level_prep > level)
+            tb->level_prep = level;
+        if (tb->level_nav > level)
+            tb->level_nav = level;
+    }
 }
 
 void api_session_end_locked(JET_SESID sesid)
@@ -162,8 +207,9 @@ void api_session_end_locked(JET_SESID sesid)
     }
 }
 
-void api_instance_term(ese_instance *inst)
+JET_ERR api_instance_term(ese_instance *inst)
 {
+    JET_ERR first = JET_errSuccess;
     for (;;) {
         api_db *adb = NULL;
         pthread_mutex_lock(&g_engine.lock);
@@ -186,8 +232,10 @@ void api_instance_term(ese_instance *inst)
         }
         pthread_mutex_unlock(&g_engine.lock);
         if (!adb)
-            return;
-        db_close(adb->db); /* flushes and marks the file clean; errors cannot be reported */
+            return first;
+        JET_ERR err = db_close(adb->db); /* flushes and marks the file clean */
+        if (err < 0 && first == JET_errSuccess)
+            first = err;
         adb_free(adb);
     }
 }
@@ -473,6 +521,13 @@ JET_ERR JET_API JetAttachDatabase2W(JET_SESID sesid, const WCHAR *szFilename,
     (void)cpgDatabaseSizeMax;
     api_db *adb, *existing;
     uint32_t page_size = 0;
+    pthread_mutex_lock(&g_engine.lock);
+    ese_session *bs;
+    bool backing_up = session_find_locked(sesid, &bs) == JET_errSuccess &&
+                      bs->instance->backup_active;
+    pthread_mutex_unlock(&g_engine.lock);
+    if (backing_up)
+        return JET_errBackupInProgress; /* backup facts §3.1 (S:db.cxx ErrIsamAttachDatabase) */
     JET_ERR err = reserve_db(sesid, szFilename, &adb, &existing, &page_size);
     if (err == JET_errDatabaseDuplicate)
         return JET_wrnDatabaseAttached; /* attached to this instance already */
@@ -499,6 +554,13 @@ JET_ERR JET_API JetAttachDatabase2W(JET_SESID sesid, const WCHAR *szFilename,
 static JET_ERR detach_one(api_db *adb)
 {
     JET_ERR err = db_close(adb->db);
+    if (err < 0) {
+        /* The file kept its dirty state: JetTerm2 must not move the checkpoint past its log. */
+        pthread_mutex_lock(&g_engine.lock);
+        if (adb->inst->unclean_close == JET_errSuccess)
+            adb->inst->unclean_close = err;
+        pthread_mutex_unlock(&g_engine.lock);
+    }
     adb_free(adb);
     return err;
 }
@@ -530,8 +592,12 @@ JET_ERR JET_API JetDetachDatabase2W(JET_SESID sesid, const WCHAR *szFilename, JE
                     adb = g_dbs[i];
             if (!adb && identity)
                 err = JET_errDatabaseNotFound;
+            else if (adb && s->instance->backup_active)
+                err = JET_errBackupInProgress; /* backup facts §3.1 (S:db.cxx ErrIsamDetachDatabase) */
             else if (adb && (adb->dbid_count || adb->table_count))
                 err = JET_errDatabaseInUse;
+            else if (adb && db_transaction_refs(adb->db))
+                err = JET_errDatabaseInUse; /* a transaction has changes staged on it */
             else if (adb)
                 remove_ptr((void **)g_dbs, &g_db_count, adb);
         }
@@ -782,9 +848,12 @@ JET_ERR JET_API JetCreateTableColumnIndex2W(JET_SESID sesid, JET_DBID dbid,
     if (err == JET_errSuccess)
         err = api_dbid_find_locked(sesid, dbid, &d);
     api_db *adb = d ? d->adb : NULL;
+    ese_trx *trx = err == JET_errSuccess ? session_trx(s) : NULL;
     pthread_mutex_unlock(&g_engine.lock);
     if (err < 0)
         return err;
+    if ((err = trx_check_caller(trx)) < 0)
+        return err; /* ESENT runs DDL in a (nested) transaction too */
     if (ptc->szTemplateTableName || ptc->szCallback)
         return JET_errFeatureNotAvailable; /* libese gap: templates, callbacks */
 
@@ -888,4 +957,66 @@ done:
     osal_free(index_name);
     osal_free(table_name);
     return err;
+}
+
+/* ---- hooks for the streaming backup (backup.c) ------------------------------------------------ */
+
+void api_backup_databases_free(api_backup_db *dbs, size_t count)
+{
+    for (size_t i = 0; i < count; i++)
+        osal_free(dbs[i].identity);
+    osal_free(dbs);
+}
+
+JET_ERR api_backup_databases(ese_instance *inst, api_backup_db **pdbs, size_t *pcount)
+{
+    *pdbs = NULL;
+    *pcount = 0;
+    pthread_mutex_lock(&g_engine.lock);
+    size_t n = 0;
+    for (size_t i = 0; i < g_db_count; i++)
+        if (g_dbs[i]->inst == inst && g_dbs[i]->db && g_dbs[i]->log_dbid)
+            n++;
+    api_backup_db *dbs = osal_calloc(n ? n : 1, sizeof *dbs);
+    JET_ERR err = dbs ? JET_errSuccess : JET_errOutOfMemory;
+    size_t k = 0;
+    for (size_t i = 0; i < g_db_count && err == JET_errSuccess; i++) {
+        api_db *adb = g_dbs[i];
+        if (adb->inst != inst || !adb->db || !adb->log_dbid)
+            continue;
+        if (!(dbs[k].identity = dup_cstr(adb->identity)))
+            err = JET_errOutOfMemory;
+        else
+            dbs[k++].db = adb->db;
+    }
+    pthread_mutex_unlock(&g_engine.lock);
+    if (err < 0) {
+        if (dbs)
+            api_backup_databases_free(dbs, k);
+        return err;
+    }
+    *pdbs = dbs;
+    *pcount = k;
+    return JET_errSuccess;
+}
+
+JET_ERR api_backup_find_database(ese_instance *inst, const char *path, api_backup_db *out)
+{
+    char *identity = identity_of(path);
+    if (!identity)
+        return JET_errOutOfMemory;
+    pthread_mutex_lock(&g_engine.lock);
+    api_db *adb = find_db_locked(identity);
+    JET_ERR err = JET_errSuccess;
+    if (!adb || adb->inst != inst || !adb->db || !adb->log_dbid)
+        err = JET_errDatabaseNotFound;
+    else
+        out->db = adb->db;
+    pthread_mutex_unlock(&g_engine.lock);
+    if (err < 0) {
+        osal_free(identity);
+        return err;
+    }
+    out->identity = identity;
+    return JET_errSuccess;
 }

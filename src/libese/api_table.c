@@ -9,7 +9,8 @@
  *     before the first record.
  *   - JetPrepareUpdate: JET_errAlreadyPrepared while an update is prepared; JET_prepCancel with
  *     none: JET_errUpdateNotPrepared; JET_prepReplace needs a current record
- *     (JET_errNoCurrentRecord).  JetSetColumn / JetUpdate without one: JET_errUpdateNotPrepared.
+ *     (JET_errNoCurrentRecord) and, inside a transaction, takes the row's write lock
+ *     (JET_errWriteConflict); JET_prepReplaceNoLock does not.  JetSetColumn / JetUpdate without one: JET_errUpdateNotPrepared.
  *   - JetUpdate: JET_errKeyDuplicate, JET_errNullInvalid (a NOT NULL column left NULL),
  *     JET_errRecordPrimaryChanged (a replace that changes a key column).  A failed JetUpdate
  *     keeps the update prepared (fix it and retry, or cancel).  An insert leaves the cursor
@@ -23,7 +24,14 @@
  *     either end, after which the cursor is after the last (before the first) record.
  *   - JetMakeKey / JetSeek: key.h's key_make semantics; JET_errKeyNotMade; seeks EQ / LT / LE /
  *     GE / GT; JET_errRecordNotFound; JET_wrnSeekNotEqual when GE / LE land on another key.
- * Each JetUpdate and JetDelete is its own implicit transaction (database.h applies it at once).
+ * Every read and update goes through the session's transaction state (trx.h): outside a
+ * transaction each JetUpdate and JetDelete is its own implicit transaction, durable at return;
+ * inside one it is staged in the session's write set, and moves, seeks and retrieves see that
+ * write set over the database as of the transaction's snapshot (transactions.md).  JetUpdate and
+ * JetDelete then also fail with JET_errWriteConflict (another transaction holds the row or
+ * changed it after this one began), JET_errVersionStoreOutOfMemory (the write-set limit),
+ * JET_errTransReadOnly, and JET_errSessionSharingViolation when called from another thread than
+ * the transaction's (JetPrepareUpdate too).
  * libese gaps (JET_errFeatureNotAvailable): multi-valued and partial long-value set/retrieve
  * options, JET_prepInsertCopy, index ranges, seeks on tables without a primary index.
  */
@@ -47,12 +55,13 @@ static const db_column *column_by_fid(const ese_table *t, uint32_t fid)
 
 static uint64_t generation_of(const api_db *adb)
 {
-    return __atomic_load_n(&adb->generation, __ATOMIC_ACQUIRE);
+    return db_generation(adb->db);
 }
 
-static void bump_generation(api_db *adb)
+/* The session's transaction level now (0 outside a transaction). */
+static uint32_t level_of(const api_table *tb)
 {
-    __atomic_add_fetch(&adb->generation, 1, __ATOMIC_ACQ_REL);
+    return tb->trx ? tb->trx->level : 0;
 }
 
 /* ---- open / close ------------------------------------------------------------------------------ */
@@ -76,7 +85,14 @@ JET_ERR api_open_table(JET_SESID sesid, JET_DBID dbid, api_db *adb, ese_table *t
     const api_key_info *k = api_db_keys_locked(adb, table_objid(t));
     if (k)
         tb->key = *k;
-    err = api_table_register_locked(tb);
+    ese_session *s;
+    err = session_find_locked(sesid, &s);
+    if (err == JET_errSuccess) {
+        tb->trx = session_trx(s);
+        tb->level_open = tb->level_nav = tb->trx->level;
+        db_cursor_set_trx(tb->cursor, tb->trx);
+        err = api_table_register_locked(tb);
+    }
     if (err == JET_errSuccess)
         *ptableid = tb->tableid;
     pthread_mutex_unlock(&g_engine.lock);
@@ -204,7 +220,7 @@ static JET_ERR load_current(api_table *tb)
         return JET_errSuccess;
     uint8_t *rec = NULL;
     size_t cb = 0;
-    JET_ERR err = db_lookup(tb->t, tb->cur_key, tb->cb_cur_key, &rec, &cb);
+    JET_ERR err = db_lookup_trx(tb->t, tb->trx, tb->cur_key, tb->cb_cur_key, &rec, &cb);
     if (err == JET_errRecordNotFound)
         return JET_errRecordDeleted; /* deleted through another cursor */
     if (err < 0)
@@ -219,6 +235,7 @@ static JET_ERR load_current(api_table *tb)
 /* After a cursor move or seek: take the row it landed on, or note where it fell off. */
 static JET_ERR take_position(api_table *tb, JET_ERR err, uint64_t gen, api_position off)
 {
+    tb->level_nav = level_of(tb);
     if (err < 0) {
         if (err == JET_errNoCurrentRecord || err == JET_errRecordNotFound)
             tb->pos = off;
@@ -348,8 +365,12 @@ static void cancel_update(api_table *tb)
 JET_ERR JET_API JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG prep)
 {
     api_table *tb;
-    JET_ERR err = api_table_get(sesid, tableid, &tb);
+    /* cancelling only drops memory: allowed on an unusable instance, as JetRollback is */
+    JET_ERR err = prep == JET_prepCancel ? api_table_get_any(sesid, tableid, &tb)
+                                         : api_table_get(sesid, tableid, &tb);
     if (err < 0)
+        return err;
+    if (prep != JET_prepCancel && (err = trx_check_caller(tb->trx)) < 0)
         return err;
     switch (prep) {
     case JET_prepCancel:
@@ -361,6 +382,7 @@ JET_ERR JET_API JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG
         if (tb->prep)
             return JET_errAlreadyPrepared;
         tb->prep = API_PREP_INSERT;
+        tb->level_prep = level_of(tb);
         return JET_errSuccess;
     case JET_prepReplace:
     case JET_prepReplaceNoLock:
@@ -368,7 +390,13 @@ JET_ERR JET_API JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG
             return JET_errAlreadyPrepared;
         if ((err = load_current(tb)) < 0)
             return err;
+        /* JET_prepReplace takes the row's write lock now (JET_errWriteConflict when another
+         * transaction holds it); JET_prepReplaceNoLock leaves the conflict to JetUpdate. */
+        if (prep == JET_prepReplace &&
+            (err = db_lock_trx(tb->t, tb->trx, tb->cur_key, tb->cb_cur_key)) < 0)
+            return err;
         tb->prep = API_PREP_REPLACE;
+        tb->level_prep = level_of(tb);
         return JET_errSuccess;
     case JET_prepInsertCopy:
         return JET_errFeatureNotAvailable; /* libese gap */
@@ -442,6 +470,8 @@ JET_ERR JET_API JetUpdate(JET_SESID sesid, JET_TABLEID tableid, void *pvBookmark
         return err;
     if (!tb->prep)
         return JET_errUpdateNotPrepared;
+    if ((err = trx_check_caller(tb->trx)) < 0)
+        return err;
     db_value *vals = osal_calloc(tb->value_count ? tb->value_count : 1, sizeof *vals);
     if (!vals)
         return JET_errOutOfMemory;
@@ -451,21 +481,17 @@ JET_ERR JET_API JetUpdate(JET_SESID sesid, JET_TABLEID tableid, void *pvBookmark
     uint8_t key[DB_KEY_MOST + 1];
     uint32_t cb_key = 0;
     if (tb->prep == API_PREP_INSERT) {
-        if (tb->key.count && pvBookmark)
-            err = table_make_key(tb->t, vals, tb->value_count, key, &cb_key);
-        if (err >= 0)
-            err = db_insert(tb->t, vals, tb->value_count);
+        err = db_insert_trx(tb->t, tb->trx, vals, tb->value_count, key, &cb_key);
     } else {
         memcpy(key, tb->cur_key, tb->cb_cur_key);
         cb_key = tb->cb_cur_key;
-        err = db_replace(tb->t, tb->cur_key, tb->cb_cur_key, vals, tb->value_count);
+        err = db_replace_trx(tb->t, tb->trx, tb->cur_key, tb->cb_cur_key, vals, tb->value_count);
         if (err == JET_errRecordNotFound)
             err = JET_errRecordDeleted;
     }
     osal_free(vals);
     if (err < 0)
         return err; /* the update stays prepared */
-    bump_generation(tb->adb);
     cancel_update(tb);
     if (pcbActual)
         *pcbActual = cb_key;
@@ -483,15 +509,15 @@ JET_ERR JET_API JetDelete(JET_SESID sesid, JET_TABLEID tableid)
     JET_ERR err = api_table_get(sesid, tableid, &tb);
     if (err < 0)
         return err;
-    if ((err = load_current(tb)) < 0)
+    if ((err = trx_check_caller(tb->trx)) < 0 || (err = load_current(tb)) < 0)
         return err;
-    err = db_delete(tb->t, tb->cur_key, tb->cb_cur_key);
+    err = db_delete_trx(tb->t, tb->trx, tb->cur_key, tb->cb_cur_key);
     if (err == JET_errRecordNotFound)
         err = JET_errRecordDeleted;
     if (err < 0)
         return err;
-    bump_generation(tb->adb);
     tb->pos = POS_DELETED;
+    tb->level_nav = level_of(tb);
     return JET_errSuccess;
 }
 
@@ -553,7 +579,7 @@ JET_ERR JET_API JetRetrieveColumn(JET_SESID sesid, JET_TABLEID tableid, JET_COLU
         return err;
     uint8_t *data = NULL;
     uint32_t cb = 0;
-    err = table_retrieve(tb->t, tb->rec, tb->cb_rec, (uint16_t)c->fid, &data, &cb);
+    err = table_retrieve_trx(tb->t, tb->trx, tb->rec, tb->cb_rec, (uint16_t)c->fid, &data, &cb);
     if (err < 0)
         return err;
     if (err == JET_wrnColumnNull) {

@@ -101,6 +101,36 @@ static JET_ERR folder_of(const char *path, char **pfolder)
     return JET_errSuccess;
 }
 
+/* Write both copies (the new sequence continues from the newest valid copy already in the
+ * file) and fsync after each: copy 0, then copy 1, so one of them is always whole. */
+static JET_ERR write_copies(osal_file *file, const checkpoint_data *data)
+{
+    uint8_t *buf = osal_malloc(CHECKPOINT_FILE_SIZE);
+    if (!buf)
+        return JET_errOutOfMemory;
+    size_t cb_read = 0;
+    uint64_t sequence = 0;
+    bool valid[2];
+    JET_ERR err = osal_read_at(file, buf, CHECKPOINT_FILE_SIZE, 0, &cb_read);
+    if (err == JET_errSuccess) {
+        newest_valid_copy(buf, cb_read, valid, &sequence);
+        build_copy(buf, data, sequence + 1);
+        err = osal_files_write_at(file, buf, CHECKPOINT_COPY_SIZE, 0);
+        if (err == JET_errSuccess)
+            err = osal_files_sync(file);
+        if (err == JET_errSuccess)
+            err = osal_files_write_at(file, buf, CHECKPOINT_COPY_SIZE, CHECKPOINT_COPY_SIZE);
+        if (err == JET_errSuccess)
+            err = osal_files_sync(file);
+    }
+    osal_free(buf);
+    return err;
+}
+
+/* A brand-new checkpoint file is built under a temporary name and renamed into place (then the
+ * folder fsynced), so <base>.chk never exists without a whole copy in it: a failure or a crash
+ * half-way through creating it leaves at most the temporary file, which the next write removes.
+ * An existing file is updated in place, copy by copy (see checkpoint.h). */
 JET_ERR checkpoint_write(const char *path, const checkpoint_data *data)
 {
     if (!path || !data)
@@ -109,44 +139,59 @@ JET_ERR checkpoint_write(const char *path, const checkpoint_data *data)
     JET_ERR err = osal_path_exists(path, &existed);
     if (err != JET_errSuccess)
         return err;
-    osal_file file = {.fd = -1};
-    err = osal_open(path, OSAL_OPEN_READ | OSAL_OPEN_WRITE | OSAL_OPEN_CREATE, &file);
-    if (err != JET_errSuccess)
-        return err;
-    uint8_t *buf = osal_malloc(CHECKPOINT_FILE_SIZE);
-    if (!buf) {
-        osal_close(&file);
+    if (existed) {
+        osal_file file = {.fd = -1};
+        err = osal_open(path, OSAL_OPEN_READ | OSAL_OPEN_WRITE, &file);
+        if (err != JET_errSuccess)
+            return err;
+        err = write_copies(&file, data);
+        JET_ERR close_err = osal_close(&file);
+        return err != JET_errSuccess ? err : close_err;
+    }
+
+    size_t cb_path = strlen(path);
+    char *tmp = osal_malloc(cb_path + sizeof CHECKPOINT_TMP_SUFFIX);
+    if (!tmp)
         return JET_errOutOfMemory;
-    }
-    /* The new sequence continues from the newest valid copy on disk. */
-    size_t cb_read = 0;
-    uint64_t sequence = 0;
-    bool valid[2];
-    err = osal_read_at(&file, buf, CHECKPOINT_FILE_SIZE, 0, &cb_read);
-    if (err == JET_errSuccess) {
-        newest_valid_copy(buf, cb_read, valid, &sequence);
-        build_copy(buf, data, sequence + 1);
-        /* Copy 0, durably, then copy 1: one of them is always whole. */
-        err = osal_files_write_at(&file, buf, CHECKPOINT_COPY_SIZE, 0);
-        if (err == JET_errSuccess)
-            err = osal_files_sync(&file);
-        if (err == JET_errSuccess)
-            err = osal_files_write_at(&file, buf, CHECKPOINT_COPY_SIZE, CHECKPOINT_COPY_SIZE);
-        if (err == JET_errSuccess)
-            err = osal_files_sync(&file);
-    }
-    osal_free(buf);
-    JET_ERR close_err = osal_close(&file);
+    memcpy(tmp, path, cb_path);
+    memcpy(tmp + cb_path, CHECKPOINT_TMP_SUFFIX, sizeof CHECKPOINT_TMP_SUFFIX);
+    err = osal_unlink(tmp); /* the remains of an earlier attempt */
+    if (err == JET_errFileNotFound)
+        err = JET_errSuccess;
+    osal_file file = {.fd = -1};
+    bool created = false;
     if (err == JET_errSuccess)
-        err = close_err;
-    if (err == JET_errSuccess && !existed) {
+        err = osal_open(tmp, OSAL_OPEN_READ | OSAL_OPEN_WRITE | OSAL_OPEN_CREATE | OSAL_OPEN_EXCL,
+                        &file);
+    if (err == JET_errSuccess) {
+        created = true;
+        err = write_copies(&file, data);
+        JET_ERR close_err = osal_close(&file);
+        if (err == JET_errSuccess)
+            err = close_err;
+    }
+    if (err == JET_errSuccess)
+        err = osal_rename(tmp, path);
+    if (err == JET_errSuccess) {
         char *folder = NULL;
         err = folder_of(path, &folder);
         if (err == JET_errSuccess)
             err = osal_sync_directory(folder);
         osal_free(folder);
+    } else if (created) {
+        osal_unlink(tmp);
     }
+    osal_free(tmp);
     return err;
+}
+
+/* Nothing but zero bytes (or none at all): a file whose creation never wrote a copy. */
+static bool never_written(const uint8_t *buf, size_t cb)
+{
+    for (size_t i = 0; i < cb; i++)
+        if (buf[i])
+            return false;
+    return true;
 }
 
 JET_ERR checkpoint_read(const char *path, const ese_signature *expected_sign_log,
@@ -172,7 +217,9 @@ JET_ERR checkpoint_read(const char *path, const ese_signature *expected_sign_log
         bool valid[2];
         uint64_t sequence = 0;
         int best = newest_valid_copy(buf, cb_read, valid, &sequence);
-        if (best < 0) {
+        if (best < 0 && never_written(buf, cb_read)) {
+            err = JET_errCheckpointFileNotFound; /* its creation never completed: absent */
+        } else if (best < 0) {
             err = JET_errCheckpointCorrupt;
         } else {
             parse_copy(buf + (size_t)best * CHECKPOINT_COPY_SIZE, data);

@@ -15,8 +15,13 @@
  * or the new checkpoint, never neither.  Writes go through osal_files_write_at (power-loss
  * hooks, fault injection).
  *
- * Errors: JET_errCheckpointFileNotFound (-542) no file; JET_errCheckpointCorrupt (-533) no valid
- * copy; JET_errBadCheckpointSignature (-532) signLog differs from the expected one; I/O failures
+ * A brand-new file is written as "<base>.chk.tmp" (both copies, fsync) and renamed into place,
+ * then the folder is fsynced, so "<base>.chk" never exists without a complete copy.  Files left
+ * by older versions or by a crash during creation that hold nothing but zeros (or nothing at
+ * all) were never completely written and count as absent.
+ *
+ * Errors: JET_errCheckpointFileNotFound (-542) no file, or one never written;
+ * JET_errCheckpointCorrupt (-533) no valid copy (and not all zero); JET_errBadCheckpointSignature (-532) signLog differs from the expected one; I/O failures
  * as osal maps them (JET_errDiskIO, JET_errDiskFull, ...).
  */
 #ifndef LIBESE_CHECKPOINT_H
@@ -37,6 +42,7 @@
 #define CHECKPOINT_OFF_LOGTIME_INC_BACKUP 639u
 #define CHECKPOINT_OFF_LGPOS_DB_CONSISTENCY 648u
 #define CHECKPOINT_OFF_SEQUENCE 656u
+#define CHECKPOINT_TMP_SUFFIX ".tmp" /* "<base>.chk.tmp" while a new file is being made */
 
 typedef struct {
     log_lsn checkpoint;                  /* where recovery starts */
@@ -59,7 +65,8 @@ typedef struct {
 /* "<system_folder>/<base>.chk" (osal_free it). */
 JET_ERR checkpoint_path(const char *system_folder, const char *base, char **ppath);
 
-/* Write `data` durably, creating the file (and fsyncing its folder) when missing. */
+/* Write `data` durably, creating the file (temp file, rename, fsync of its folder) when
+ * missing. */
 JET_ERR checkpoint_write(const char *path, const checkpoint_data *data);
 
 /* Read the newest valid copy.  `expected_sign_log` may be NULL (no check); `info` may be NULL. */

@@ -15,6 +15,7 @@
 #include "lv_format.h"
 #include "osal.h"
 #include "space.h"
+#include "trx.h"
 
 #define DB_NAME_MOST 64u
 #define DB_TABLE_CPG_MIN 3u
@@ -39,6 +40,8 @@ struct ese_table {
     ese_btree lv_tree;
     uint32_t next_lid;
     uint32_t next_dbk;
+    /* what a commit may advance, put back when its batch is discarded (save_state_locked) */
+    uint32_t saved_lv_objid, saved_lv_fdp, saved_next_lid;
 };
 
 struct ese_database {
@@ -54,16 +57,15 @@ struct ese_database {
     ese_btree mso, shadow, name_idx, root_idx;
     ese_table **tables;
     size_t table_count, table_cap;
-};
-
-struct db_cursor {
-    ese_table *t;
-    ese_btcursor bc;
-    uint8_t *key;
-    size_t cb_key, cap_key;
-    uint8_t *rec;
-    size_t cb_rec, cap_rec;
-    bool have;
+    uint32_t saved_objid_last;
+    /* transactions (trx.h): row states by trx key (write locks, versions kept for snapshots),
+     * long values kept for snapshots after a commit deleted them, both oldest first */
+    ese_omap rows;
+    struct db_version *vhead, *vtail;
+    ese_omap retained;
+    struct db_retained *rhead, *rtail;
+    uint32_t trx_refs;          /* open transactions with a write set here */
+    uint64_t generation;        /* bumped by every staged, committed or undone change */
 };
 
 /* ---- small helpers ------------------------------------------------------------------------ */
@@ -449,10 +451,13 @@ static JET_ERR load_catalog(ese_database *db)
 
 /* ---- databases ---------------------------------------------------------------------------- */
 
+static void versions_free_all(ese_database *db);
+
 static void db_free(ese_database *db)
 {
     if (!db)
         return;
+    versions_free_all(db);
     for (size_t i = 0; i < db->table_count; i++)
         table_free(db->tables[i]);
     osal_free(db->tables);
@@ -492,14 +497,17 @@ static JET_ERR flush_locked(ese_database *db, uint32_t state)
 
 /* ---- logged commits ------------------------------------------------------------------------
  *
- * With a log, every change made through this layer is one commit (ESENT's implicit transaction
- * for an update outside a transaction): the pages it changed are collected as a buffer-manager
- * change batch, their images and a commit record go to the log, and the call returns once the
- * log is durable past the commit.  The pages may reach the file only after that (no-steal).
- * Images and commit records of all databases are appended under one process-wide lock, so the
- * images recovery holds when it meets a commit record are exactly that commit's.  A change that
- * fails is discarded from the cache: the file never saw it.  (Known limit: in-memory counters a
- * failed change advanced, such as the next objid or LID, are not rolled back; values are skipped.)
+ * Every change reaches the pages as one commit: a transaction's write sets at its level-0
+ * commit, an update outside a transaction as an implicit transaction of one row, a schema
+ * change on its own.  The pages a commit changes are collected as one buffer-manager change
+ * batch per database; with a log, their after-images and then ONE commit record are appended
+ * (one commit unit: recovery applies the images only when it meets that record), and the pages
+ * may reach the file only once the log is durable past the record (no-steal, bufmgr.h).  The
+ * latch is released before waiting for durability, so the commits of several sessions share
+ * an fsync (group commit, log_flush).  Images and commit records of all databases are appended
+ * under one process-wide lock, so the images recovery holds when it meets a commit record are
+ * exactly that commit's.  A commit that fails before its record is appended is discarded from
+ * the cache (the file never saw it) and the in-memory counters it advanced are put back.
  */
 static pthread_mutex_t g_commit_append_lock = PTHREAD_MUTEX_INITIALIZER;
 static uint64_t g_next_trxid = 1;
@@ -514,47 +522,132 @@ static JET_ERR log_flush_hook(void *context, uint64_t position)
     return log_flush((ese_log *)context, position);
 }
 
-static void commit_begin_locked(ese_database *db)
+static void bump_generation(ese_database *db)
 {
-    if (db->log)
-        bm_batch_begin(db->bm);
+    __atomic_add_fetch(&db->generation, 1, __ATOMIC_ACQ_REL);
 }
 
-static JET_ERR commit_end_locked(ese_database *db, JET_ERR err)
+uint64_t db_generation(const ese_database *db)
 {
-    if (!db->log)
+    return __atomic_load_n(&db->generation, __ATOMIC_ACQUIRE);
+}
+
+/* What a commit may advance in memory (a new LV tree, the next LID, objidLast), put back when
+ * its batch is discarded: the pages those numbers describe are discarded with it. */
+static void save_state_locked(ese_database *db)
+{
+    db->saved_objid_last = db->objid_last;
+    for (size_t i = 0; i < db->table_count; i++) {
+        ese_table *t = db->tables[i];
+        t->saved_lv_objid = t->lv_objid;
+        t->saved_lv_fdp = t->lv_fdp;
+        t->saved_next_lid = t->next_lid;
+    }
+}
+
+static void restore_state_locked(ese_database *db)
+{
+    db->objid_last = db->saved_objid_last;
+    for (size_t i = 0; i < db->table_count; i++) {
+        ese_table *t = db->tables[i];
+        t->lv_objid = t->saved_lv_objid;
+        t->lv_fdp = t->saved_lv_fdp;
+        t->next_lid = t->saved_next_lid;
+        if (!t->lv_fdp)
+            memset(&t->lv_tree, 0, sizeof t->lv_tree);
+    }
+}
+
+struct db_version;
+struct db_retained;
+
+/* One database taking part in a commit. */
+typedef struct {
+    ese_database *db;
+    trx_dbset *set;                 /* the write set applied (NULL: a schema change) */
+    struct db_version *vmark;       /* the newest version and retained value before it */
+    struct db_retained *rmark;
+    const bm_changed_page *pages;   /* its batch, once ended */
+    size_t count;
+} commit_db;
+
+/* Log the open batches of cd[0..n) as one commit unit -- every page image, then one commit
+ * record -- and give their pages the log positions they must wait for.  On failure nothing is
+ * handed over: the caller discards every batch.  *pend: just past the commit record (0 when
+ * nothing was logged). */
+static JET_ERR log_batches_locked(commit_db *cd, size_t n, ese_log **plog, log_lsn *pend)
+{
+    *plog = NULL;
+    *pend = 0;
+    ese_log *log = NULL;
+    size_t total = 0;
+    JET_ERR err = JET_errSuccess;
+    for (size_t i = 0; i < n && err >= 0; i++) {
+        if (cd[i].db->log)
+            log = cd[i].db->log;
+        err = bm_batch_end(cd[i].db->bm, &cd[i].pages, &cd[i].count);
+        total += cd[i].count;
+    }
+    if (err < 0)
         return err;
+    log_lsn first = 0, end = 0;
+    if (log && total) {
+        bool have_first = false;
+        pthread_mutex_lock(&g_commit_append_lock);
+        for (size_t i = 0; i < n && err >= 0; i++) {
+            ese_database *db = cd[i].db;
+            if (!db->log)
+                continue;
+            for (size_t j = 0; j < cd[i].count && err >= 0; j++) {
+                log_lsn start = 0;
+                err = log_append_page_image(log, db->dbid, cd[i].pages[j].pgno,
+                                            cd[i].pages[j].dbtime, cd[i].pages[j].image,
+                                            db->page_size, &start, NULL);
+                if (!have_first) {
+                    first = start;
+                    have_first = true;
+                }
+            }
+        }
+        if (err >= 0)
+            err = log_append_commit(log, g_next_trxid++, &end);
+        pthread_mutex_unlock(&g_commit_append_lock);
+        if (err < 0)
+            return err; /* the log is dead (log.h): nothing of this commit may reach the file */
+    }
+    for (size_t i = 0; i < n; i++)
+        bm_batch_logged(cd[i].db->bm, first, end);
+    *plog = end ? log : NULL;
+    *pend = end;
+    return JET_errSuccess;
+}
+
+/* A schema change is its own commit (also inside a transaction: transactions.md). */
+static void begin_batch_locked(ese_database *db)
+{
+    save_state_locked(db);
+    bm_batch_begin(db->bm);
+}
+
+/* End a schema change: log its batch when err >= 0, else (or when logging fails) discard it.
+ * The caller waits for *pend to be durable after releasing the latch. */
+static JET_ERR end_batch_locked(ese_database *db, JET_ERR err, ese_log **plog, log_lsn *pend)
+{
+    *plog = NULL;
+    *pend = 0;
+    if (err >= 0) {
+        commit_db cd = {.db = db};
+        JET_ERR log_err = log_batches_locked(&cd, 1, plog, pend);
+        if (log_err < 0)
+            err = log_err;
+    }
     if (err < 0) {
         bm_batch_discard(db->bm);
-        return err;
+        restore_state_locked(db);
+    } else {
+        bump_generation(db);
     }
-    const bm_changed_page *pages = NULL;
-    size_t count = 0;
-    JET_ERR log_err = bm_batch_end(db->bm, &pages, &count);
-    if (log_err < 0 || count == 0) {
-        if (log_err < 0)
-            bm_batch_discard(db->bm);
-        return log_err < 0 ? log_err : err;
-    }
-    log_lsn first = 0, end = 0;
-    pthread_mutex_lock(&g_commit_append_lock);
-    for (size_t i = 0; i < count && log_err >= 0; i++) {
-        log_lsn start = 0;
-        log_err = log_append_page_image(db->log, db->dbid, pages[i].pgno, pages[i].dbtime,
-                                        pages[i].image, db->page_size, &start, NULL);
-        if (i == 0)
-            first = start;
-    }
-    if (log_err >= 0)
-        log_err = log_append_commit(db->log, g_next_trxid++, &end);
-    pthread_mutex_unlock(&g_commit_append_lock);
-    if (log_err < 0) {
-        bm_batch_discard(db->bm); /* the log is dead: nothing of this change may reach the file */
-        return log_err;
-    }
-    bm_batch_logged(db->bm, first, end);
-    log_err = log_flush(db->log, end); /* a durable commit */
-    return log_err < 0 ? log_err : err;
+    return err;
 }
 
 JET_ERR db_use_log(ese_database *db, ese_log *log, uint8_t dbid)
@@ -789,7 +882,7 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
     if (db->read_only)
         return JET_errDatabaseFileReadOnly;
     pthread_mutex_lock(&db->lock);
-    commit_begin_locked(db);
+    begin_batch_locked(db);
     JET_ERR err = JET_errSuccess;
     ese_table *t = NULL;
     uint8_t key[CATALOG_KEY_SIZE];
@@ -994,8 +1087,12 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
 done:
     osal_free(rec);
     table_free(t);
-    err = commit_end_locked(db, err);
+    ese_log *log = NULL;
+    log_lsn end = 0;
+    err = end_batch_locked(db, err, &log, &end);
     pthread_mutex_unlock(&db->lock);
+    if (err >= 0 && log)
+        err = log_flush(log, end); /* durable, waited for without the latch */
     return err;
 }
 
@@ -1209,17 +1306,19 @@ static JET_ERR pending_init(ese_table *t, const db_value *values, size_t count, 
 }
 
 /* Build the record from base (NULL: an empty one) with the pending values; separated ones get
- * their LIDs from lids[] (or a placeholder when lids is NULL).  On JET_errRecordTooBig the
+ * their (transient) LIDs from lids[] (or a placeholder when lids is NULL).  On JET_errRecordTooBig the
  * largest value still intrinsic in a long-value column is marked separated and the build is
  * tried again. */
 static JET_ERR pending_build(ese_table *t, pending *p, const uint8_t *base, size_t cb_base,
-                             const uint32_t *lids, uint8_t **prec, size_t *pcb)
+                             const uint64_t *lids, uint8_t **prec, size_t *pcb)
 {
     for (;;) {
         for (size_t i = 0; i < p->count; i++) {
             if (p->separate[i]) {
                 p->bv[i].value.flags |= RECORD_SET_SEPARATED;
-                p->bv[i].value.lid = lids ? lids[i] : LV_LID32_FIRST;
+                /* the placeholder has a transient LID's size (8 bytes), so a record that fits
+                 * with it fits once staged, and with the real 4-byte LID at commit */
+                p->bv[i].value.lid = lids ? lids[i] : TRX_LID_BASE;
             }
         }
         JET_ERR err = record_build(&t->schema, base, cb_base, p->bv, p->count, prec, pcb);
@@ -1238,131 +1337,682 @@ static JET_ERR pending_build(ese_table *t, pending *p, const uint8_t *base, size
     }
 }
 
-/* Write the pending separated values; on failure delete the ones written. */
-static JET_ERR pending_write_lvs(ese_table *t, pending *p, uint32_t *lids)
+/* ---- separated values of a record ---------------------------------------------------------- */
+
+typedef struct {
+    uint16_t fid;
+    uint32_t itag;
+    uint64_t lid;
+    uint8_t cb_lid;
+} sep_value;
+
+/* Every separated long value a record names (osal_malloc'd array, NULL when none). */
+static JET_ERR separated_values(ese_table *t, const uint8_t *rec, size_t cb, sep_value **pvals,
+                                size_t *pcount)
 {
-    for (size_t i = 0; i < p->count; i++) {
-        if (!p->separate[i])
+    *pvals = NULL;
+    *pcount = 0;
+    sep_value *vals = NULL;
+    size_t count = 0, cap = 0;
+    uint16_t fid = 0;
+    while (record_next_tagged(&t->schema, rec, cb, fid, &fid) >= 0) {
+        const db_column *c = column_by_fid(t, fid);
+        if (!c || !record_coltyp_is_long_value(c->coltyp))
             continue;
-        JET_ERR err = lv_write(t, p->bv[i].value.data, p->bv[i].value.cb, &lids[i]);
+        uint32_t n = 0;
+        JET_ERR err = record_count_values(&t->schema, rec, cb, fid, &n);
         if (err < 0) {
-            for (size_t j = 0; j < i; j++)
-                if (p->separate[j])
-                    lv_delete(t, lids[j]);
+            osal_free(vals);
             return err;
         }
+        for (uint32_t i = 1; i <= n; i++) {
+            record_value v;
+            if ((err = record_get_column(&t->schema, rec, cb, fid, i, &v)) < 0) {
+                osal_free(vals);
+                return err;
+            }
+            if (v.kind != RECORD_VALUE_SEPARATED)
+                continue;
+            if (count == cap) {
+                size_t grown_cap = cap ? cap * 2 : 4;
+                sep_value *grown = osal_malloc(grown_cap * sizeof *grown);
+                if (!grown) {
+                    osal_free(vals);
+                    return JET_errOutOfMemory;
+                }
+                if (count)
+                    memcpy(grown, vals, count * sizeof *grown);
+                osal_free(vals);
+                vals = grown;
+                cap = grown_cap;
+            }
+            vals[count++] = (sep_value){fid, i, v.lid, v.cb_lid};
+        }
+    }
+    *pvals = vals;
+    *pcount = count;
+    return JET_errSuccess;
+}
+
+static bool names_lid(const sep_value *vals, size_t count, uint64_t lid)
+{
+    for (size_t i = 0; i < count; i++)
+        if (vals[i].lid == lid)
+            return true;
+    return false;
+}
+
+/* The size of a separated value in the LV tree (0 when it cannot be read: an estimate only). */
+static uint64_t lv_size_of(ese_table *t, uint64_t lid)
+{
+    uint8_t key[LV_KEY_MOST], rootd[16];
+    size_t cb_root = 0;
+    uint32_t kl = t->lv_fdp ? lv_make_root_key(lid, key) : 0;
+    lv_root root;
+    if (!kl || bt_lookup(&t->lv_tree, key, kl, rootd, sizeof rootd, &cb_root) != JET_errSuccess ||
+        lv_root_decode(rootd, cb_root, &root) < 0)
+        return 0;
+    return root.size;
+}
+
+/* Bytes of the long values in the LV tree that `rec` names and `kept` (NULL: nothing) does
+ * not: what replacing rec by kept deletes. */
+static JET_ERR dropped_lv_bytes(ese_table *t, const uint8_t *rec, size_t cb, const uint8_t *kept,
+                                size_t cb_kept, uint64_t *pbytes)
+{
+    sep_value *old = NULL, *now = NULL;
+    size_t n_old = 0, n_now = 0;
+    *pbytes = 0;
+    JET_ERR err = separated_values(t, rec, cb, &old, &n_old);
+    if (err >= 0 && kept)
+        err = separated_values(t, kept, cb_kept, &now, &n_now);
+    for (size_t i = 0; err >= 0 && i < n_old; i++)
+        if (!trx_lid_is_transient(old[i].lid) && !names_lid(now, n_now, old[i].lid))
+            *pbytes += lv_size_of(t, old[i].lid);
+    osal_free(old);
+    osal_free(now);
+    return err;
+}
+
+/* ---- row states: write locks, versions, retained long values (snapshot isolation) ----------- */
+
+typedef struct db_version db_version;
+
+/* A row that a transaction holds the write lock of, or whose earlier states some snapshot may
+ * still read.  Kept in db->rows by trx key while it has either. */
+typedef struct db_rowstate {
+    const ese_trx *owner;           /* the transaction holding the write lock, or NULL */
+    db_version *oldest, *newest;    /* committed changes, oldest first */
+    uint32_t cb_key;
+    uint8_t key[];                  /* its trx key */
+} db_rowstate;
+
+/* The state of a row before one commit changed it: what snapshots older than it see. */
+struct db_version {
+    uint64_t ts;                    /* the commit's timestamp */
+    bool existed;                   /* the row existed before the commit */
+    uint8_t *before;                /* existed: its record then */
+    size_t cb_before;
+    db_version *row_older, *row_newer;
+    db_version *next;               /* the next version kept on this database (oldest first) */
+    db_rowstate *row;
+};
+
+/* A long value a commit deleted from the LV tree while a snapshot may still read a record
+ * naming it (LIDs are never reused while the database is open). */
+typedef struct db_retained {
+    uint64_t ts;                    /* the deleting commit */
+    uint8_t *data;
+    uint32_t cb;
+    struct db_retained *next;       /* oldest first */
+    uint8_t key[12];                /* BE32 objid, BE64 lid */
+} db_retained;
+
+static void retained_key(uint32_t objid, uint64_t lid, uint8_t key[12])
+{
+    be32_store(key, objid);
+    be32_store(key + 4, (uint32_t)(lid >> 32));
+    be32_store(key + 8, (uint32_t)lid);
+}
+
+static db_rowstate *row_find_locked(ese_database *db, const uint8_t *ck, uint32_t cb_ck)
+{
+    omap_node *n = omap_find(&db->rows, ck, cb_ck);
+    return n ? n->value : NULL;
+}
+
+static void row_forget_if_idle_locked(ese_database *db, db_rowstate *rs)
+{
+    if (rs->owner || rs->oldest)
+        return;
+    omap_remove(&db->rows, rs->key, rs->cb_key);
+    osal_free(rs);
+}
+
+static JET_ERR row_lock_locked(ese_database *db, const ese_trx *trx, const uint8_t *ck,
+                               uint32_t cb_ck)
+{
+    db_rowstate *rs = row_find_locked(db, ck, cb_ck);
+    if (!rs) {
+        rs = osal_calloc(1, sizeof *rs + cb_ck);
+        if (!rs)
+            return JET_errOutOfMemory;
+        rs->cb_key = cb_ck;
+        memcpy(rs->key, ck, cb_ck);
+        JET_ERR err = omap_insert(&db->rows, ck, cb_ck, rs);
+        if (err < 0) {
+            osal_free(rs);
+            return err;
+        }
+    }
+    rs->owner = trx;
+    return JET_errSuccess;
+}
+
+static void row_unlock_locked(ese_database *db, const ese_trx *trx, const uint8_t *ck,
+                              uint32_t cb_ck)
+{
+    db_rowstate *rs = row_find_locked(db, ck, cb_ck);
+    if (rs && rs->owner == trx) {
+        rs->owner = NULL;
+        row_forget_if_idle_locked(db, rs);
+    }
+}
+
+/* ESENT's write conflict: the first transaction to update a row holds its write lock until it
+ * commits or rolls back, and a transaction may not update a row another one committed after
+ * it began (its snapshot would hide that change).  The second updater fails at once. */
+static JET_ERR row_check_conflict_locked(ese_database *db, const ese_trx *trx, const uint8_t *ck,
+                                         uint32_t cb_ck)
+{
+    db_rowstate *rs = row_find_locked(db, ck, cb_ck);
+    if (!rs)
+        return JET_errSuccess;
+    if (rs->owner && rs->owner != trx)
+        return JET_errWriteConflict;
+    if (!trx->implicit && rs->newest && rs->newest->ts > trx->snapshot)
+        return JET_errWriteConflict;
+    return JET_errSuccess;
+}
+
+/* Keep the state of row ck before commit ts.  Takes `before` on success only. */
+static JET_ERR version_add_locked(ese_database *db, const uint8_t *ck, uint32_t cb_ck,
+                                  uint64_t ts, bool existed, uint8_t *before, size_t cb_before)
+{
+    db_rowstate *rs = row_find_locked(db, ck, cb_ck);
+    if (!rs)
+        return JET_errInvalidParameter; /* the committer holds the row's lock: it exists */
+    db_version *v = osal_calloc(1, sizeof *v);
+    if (!v)
+        return JET_errOutOfMemory;
+    v->ts = ts;
+    v->existed = existed;
+    v->before = before;
+    v->cb_before = cb_before;
+    v->row = rs;
+    v->row_older = rs->newest;
+    if (rs->newest)
+        rs->newest->row_newer = v;
+    else
+        rs->oldest = v;
+    rs->newest = v;
+    if (db->vtail)
+        db->vtail->next = v;
+    else
+        db->vhead = v;
+    db->vtail = v;
+    return JET_errSuccess;
+}
+
+/* Copy a long value out of the LV tree before commit ts deletes it. */
+static JET_ERR retain_lv_locked(ese_database *db, ese_table *t, uint64_t lid, uint64_t ts)
+{
+    uint8_t key[12];
+    retained_key(t->objid, lid, key);
+    if (omap_find(&db->retained, key, sizeof key))
+        return JET_errSuccess;
+    db_retained *r = osal_calloc(1, sizeof *r);
+    if (!r)
+        return JET_errOutOfMemory;
+    JET_ERR err = lv_read(t, lid, &r->data, &r->cb);
+    if (err == JET_errLVCorrupted) { /* not there to delete either: nothing to keep */
+        osal_free(r);
+        return JET_errSuccess;
+    }
+    if (err >= 0)
+        err = omap_insert(&db->retained, key, sizeof key, r);
+    if (err < 0) {
+        osal_free(r->data);
+        osal_free(r);
+        return err;
+    }
+    r->ts = ts;
+    memcpy(r->key, key, sizeof key);
+    if (db->rtail)
+        db->rtail->next = r;
+    else
+        db->rhead = r;
+    db->rtail = r;
+    return JET_errSuccess;
+}
+
+/* Drop every version and retained value no open snapshot can see: those of commits at or
+ * below `below` (the oldest open snapshot). */
+static void gc_locked(ese_database *db, uint64_t below)
+{
+    while (db->vhead && db->vhead->ts <= below) {
+        db_version *v = db->vhead;
+        db->vhead = v->next;
+        db_rowstate *rs = v->row;
+        rs->oldest = v->row_newer; /* the oldest kept is its row's oldest too */
+        if (rs->oldest)
+            rs->oldest->row_older = NULL;
+        else
+            rs->newest = NULL;
+        osal_free(v->before);
+        osal_free(v);
+        row_forget_if_idle_locked(db, rs);
+    }
+    if (!db->vhead)
+        db->vtail = NULL;
+    while (db->rhead && db->rhead->ts <= below) {
+        db_retained *r = db->rhead;
+        db->rhead = r->next;
+        omap_remove(&db->retained, r->key, sizeof r->key);
+        osal_free(r->data);
+        osal_free(r);
+    }
+    if (!db->rhead)
+        db->rtail = NULL;
+}
+
+/* Forget the versions and retained values added after the marks (a commit that failed). */
+static void versions_truncate_locked(ese_database *db, db_version *vmark, db_retained *rmark)
+{
+    db_version *v = vmark ? vmark->next : db->vhead;
+    while (v) {
+        db_version *next = v->next;
+        db_rowstate *rs = v->row;
+        rs->newest = v->row_older; /* it is its row's newest */
+        if (rs->newest)
+            rs->newest->row_newer = NULL;
+        else
+            rs->oldest = NULL;
+        osal_free(v->before);
+        osal_free(v);
+        row_forget_if_idle_locked(db, rs);
+        v = next;
+    }
+    if (vmark)
+        vmark->next = NULL;
+    else
+        db->vhead = NULL;
+    db->vtail = vmark;
+    db_retained *r = rmark ? rmark->next : db->rhead;
+    while (r) {
+        db_retained *next = r->next;
+        omap_remove(&db->retained, r->key, sizeof r->key);
+        osal_free(r->data);
+        osal_free(r);
+        r = next;
+    }
+    if (rmark)
+        rmark->next = NULL;
+    else
+        db->rhead = NULL;
+    db->rtail = rmark;
+}
+
+static void free_rowstate(void *context, omap_node *n)
+{
+    (void)context;
+    osal_free(n->value);
+}
+
+static void versions_free_all(ese_database *db)
+{
+    gc_locked(db, UINT64_MAX);
+    omap_walk(&db->rows, free_rowstate, NULL); /* locks of transactions never ended */
+    omap_clear(&db->rows);
+    omap_clear(&db->retained);
+}
+
+/* ---- views: what a session reads ---------------------------------------------------------------
+ *
+ * Outside a transaction a session reads the committed trees.  Inside one it reads its own
+ * write set first, then the database as of its snapshot: a row some commit after the snapshot
+ * changed reads as that commit's first version kept (its state before), anything else as the
+ * tree holds it. */
+
+typedef struct {
+    const ese_trx *trx;         /* for transient long values */
+    const ese_omap *ws;         /* the session's own write set on this database, or NULL */
+    bool snapshot;
+    uint64_t s;
+} db_view;
+
+static void view_init(db_view *v, ese_database *db, ese_trx *trx)
+{
+    memset(v, 0, sizeof *v);
+    v->trx = trx;
+    if (trx && trx->level > 0 && !trx->implicit) {
+        v->snapshot = true;
+        v->s = trx->snapshot;
+        trx_dbset *set = trx_dbset_find(trx, db);
+        if (set && set->ws.count)
+            v->ws = &set->ws;
+    }
+}
+
+/* The state of row ck in view v, given the tree's record for it (NULL: the tree has none).
+ * *prec points into memory valid while the latch is held. */
+static bool view_resolve_locked(ese_database *db, const db_view *v, const uint8_t *ck,
+                                uint32_t cb_ck, const uint8_t *tree_rec, size_t tree_cb,
+                                const uint8_t **prec, size_t *pcb)
+{
+    if (v->ws) {
+        omap_node *n = omap_find(v->ws, ck, cb_ck);
+        const trx_entry *e = n ? n->value : NULL;
+        if (e && !e->lock_only) {
+            *prec = e->rec;
+            *pcb = e->cb_rec;
+            return e->present;
+        }
+    }
+    if (v->snapshot && db->vhead) {
+        db_rowstate *rs = row_find_locked(db, ck, cb_ck);
+        for (db_version *ver = rs ? rs->oldest : NULL; ver; ver = ver->row_newer)
+            if (ver->ts > v->s) {
+                *prec = ver->before;
+                *pcb = ver->cb_before;
+                return ver->existed;
+            }
+    }
+    *prec = tree_rec;
+    *pcb = tree_cb;
+    return tree_rec != NULL;
+}
+
+static JET_ERR view_lookup_locked(ese_table *t, const db_view *v, const uint8_t *key,
+                                  uint32_t cb_key, uint8_t **prec, size_t *pcb)
+{
+    uint8_t *tree = NULL;
+    size_t cb_tree = 0;
+    *prec = NULL;
+    JET_ERR err = lookup_alloc(&t->tree, key, cb_key, &tree, &cb_tree);
+    if (err < 0 && err != JET_errRecordNotFound)
+        return err;
+    if (cb_key > DB_KEY_MOST) {
+        osal_free(tree);
+        return JET_errRecordNotFound;
+    }
+    uint8_t ck[TRX_KEY_MOST];
+    uint32_t cb_ck = trx_make_key(t->objid, key, cb_key, ck);
+    const uint8_t *rec;
+    size_t cb;
+    if (!view_resolve_locked(t->db, v, ck, cb_ck, tree, cb_tree, &rec, &cb)) {
+        osal_free(tree);
+        return JET_errRecordNotFound;
+    }
+    if (rec == tree) {
+        *prec = tree;
+        *pcb = cb_tree;
+        return JET_errSuccess;
+    }
+    osal_free(tree);
+    uint8_t *copy = osal_malloc(cb ? cb : 1);
+    if (!copy)
+        return JET_errOutOfMemory;
+    memcpy(copy, rec, cb);
+    *prec = copy;
+    *pcb = cb;
+    return JET_errSuccess;
+}
+
+/* A long value as view v sees it: the transaction's own (transient LID), a copy kept for
+ * snapshots after a commit deleted it, or the LV tree's. */
+static JET_ERR lv_read_view(ese_table *t, const ese_trx *trx, uint64_t lid, uint8_t **pdata,
+                            uint32_t *pcb)
+{
+    const uint8_t *src = NULL;
+    uint32_t cb = 0;
+    if (trx_lid_is_transient(lid)) {
+        const trx_blob *b = trx_blob_of(trx, lid);
+        if (!b)
+            return JET_errLVCorrupted;
+        src = b->data;
+        cb = b->cb;
+    } else if (t->db->retained.count) {
+        uint8_t key[12];
+        retained_key(t->objid, lid, key);
+        omap_node *n = omap_find(&t->db->retained, key, sizeof key);
+        if (!n)
+            return lv_read(t, lid, pdata, pcb);
+        const db_retained *r = n->value;
+        src = r->data;
+        cb = r->cb;
+    } else {
+        return lv_read(t, lid, pdata, pcb);
+    }
+    *pdata = NULL;
+    *pcb = cb;
+    if (cb) {
+        if (!(*pdata = osal_malloc(cb)))
+            return JET_errOutOfMemory;
+        memcpy(*pdata, src, cb);
     }
     return JET_errSuccess;
 }
 
-static void pending_drop_lvs(ese_table *t, pending *p, const uint32_t *lids)
+/* ---- staging: an update enters the write set ---------------------------------------------------- */
+
+/* Pages a change of `bytes` may touch at commit: its leaf, plus a page per half page of data
+ * (pages split half full) -- the write-set limit's unit (DESIGN.md "Transactions"). */
+static uint64_t pages_for(const ese_database *db, uint64_t bytes)
 {
-    for (size_t i = 0; i < p->count; i++)
-        if (p->separate[i])
-            lv_delete(t, lids[i]);
+    uint64_t half = db->page_size / 2;
+    return 1 + (bytes + half - 1) / half;
 }
 
-/* The LID of column fid's (single) value if separated, else 0. */
-static uint32_t separated_lid(ese_table *t, const uint8_t *rec, size_t cb, uint16_t fid)
+/* The row an update starts from: the transaction's staged entry for it, else -- after the
+ * write-conflict checks -- the committed row (which, without a conflict, is the row as of the
+ * snapshot). */
+typedef struct {
+    const uint8_t *rec;     /* NULL: no such row */
+    size_t cb_rec;
+    uint8_t *owned;         /* rec when read from the tree */
+} base_row;
+
+static JET_ERR base_row_locked(ese_table *t, ese_trx *trx, const uint8_t *ck, uint32_t cb_ck,
+                               base_row *r)
 {
-    record_value v;
-    if (record_get_column(&t->schema, rec, cb, fid, 1, &v) >= 0 && v.kind == RECORD_VALUE_SEPARATED &&
-        v.cb_lid == 4)
-        return (uint32_t)v.lid;
-    return 0;
+    memset(r, 0, sizeof *r);
+    trx_dbset *set = trx_dbset_find(trx, t->db);
+    omap_node *n = set ? omap_find(&set->ws, ck, cb_ck) : NULL;
+    const trx_entry *e = n ? n->value : NULL;
+    if (e && !e->lock_only) {
+        if (e->present) {
+            r->rec = e->rec;
+            r->cb_rec = e->cb_rec;
+        }
+        return JET_errSuccess;
+    }
+    /* Without a lock the row may have changed since the snapshot (a conflict); with one
+     * (JET_prepReplace took it) nobody could change it since, and the tree is the snapshot. */
+    JET_ERR err = e ? JET_errSuccess : row_check_conflict_locked(t->db, trx, ck, cb_ck);
+    if (err < 0)
+        return err;
+    err = lookup_alloc(&t->tree, ck + 4, cb_ck - 4, &r->owned, &r->cb_rec);
+    if (err == JET_errRecordNotFound)
+        return JET_errSuccess;
+    if (err < 0)
+        return err;
+    r->rec = r->owned;
+    return JET_errSuccess;
 }
 
-static JET_ERR insert_locked(ese_table *t, const db_value *values, size_t count)
+/* Put `fresh` in the write set under ck: take the row's write lock the first time, keep the
+ * entry it replaces for the save point's rollback, enforce the write-set limit.  Takes fresh
+ * on success; changes nothing on failure. */
+static JET_ERR install_locked(ese_table *t, ese_trx *trx, const uint8_t *ck, uint32_t cb_ck,
+                              trx_entry *fresh)
+{
+    ese_database *db = t->db;
+    trx_dbset *set;
+    JET_ERR err = trx_dbset_get(trx, db, &set);
+    if (err < 0)
+        return err;
+    size_t index = (size_t)(set - trx->dbs);
+    omap_node *n = omap_find(&set->ws, ck, cb_ck);
+    trx_entry *old = n ? n->value : NULL;
+    uint64_t charge = trx->charge - (old ? old->charge : 0) + fresh->charge;
+    if (charge > trx->limit)
+        return JET_errVersionStoreOutOfMemory;
+    fresh->savepoint = trx_savepoint(trx);
+    if (!old) {
+        if ((err = row_lock_locked(db, trx, ck, cb_ck)) < 0)
+            return err;
+        if (!trx->implicit && (err = trx_push_undo(trx, index, ck, cb_ck, NULL)) < 0) {
+            row_unlock_locked(db, trx, ck, cb_ck);
+            return err;
+        }
+        if ((err = omap_insert(&set->ws, ck, cb_ck, fresh)) < 0) {
+            if (!trx->implicit)
+                trx_drop_last_undo(trx);
+            row_unlock_locked(db, trx, ck, cb_ck);
+            return err;
+        }
+        if (!set->referenced) {
+            set->referenced = true;
+            db->trx_refs++;
+        }
+    } else if (old->savepoint != fresh->savepoint) {
+        if ((err = trx_push_undo(trx, index, ck, cb_ck, old)) < 0)
+            return err;
+        n->value = fresh;
+    } else {
+        n->value = fresh;
+        trx_entry_free(old);
+    }
+    trx->charge = charge;
+    bump_generation(db);
+    return JET_errSuccess;
+}
+
+/* Give every value that goes to the LV tree a transient LID (the transaction's blob). */
+static JET_ERR stage_blobs(ese_trx *trx, const pending *p, uint64_t *lids, uint64_t *pbytes)
+{
+    *pbytes = 0;
+    for (size_t i = 0; i < p->count; i++) {
+        if (!p->separate[i])
+            continue;
+        JET_ERR err = trx_add_blob(trx, p->bv[i].value.data, p->bv[i].value.cb, !trx->implicit,
+                                   &lids[i]);
+        if (err < 0)
+            return err;
+        *pbytes += p->bv[i].value.cb;
+    }
+    return JET_errSuccess;
+}
+
+static JET_ERR new_entry(ese_table *t, bool present, uint8_t *rec, size_t cb_rec,
+                         uint64_t charge, trx_entry **pentry)
+{
+    trx_entry *e = osal_calloc(1, sizeof *e);
+    if (!e)
+        return JET_errOutOfMemory;
+    e->t = t;
+    e->present = present;
+    e->rec = rec;
+    e->cb_rec = cb_rec;
+    e->charge = charge;
+    *pentry = e;
+    return JET_errSuccess;
+}
+
+static JET_ERR stage_insert_locked(ese_table *t, ese_trx *trx, const db_value *values,
+                                   size_t count, uint8_t *key, uint32_t *pcb_key)
 {
     pending p;
-    uint8_t *rec = NULL;
-    size_t cb = 0;
-    uint8_t key[DB_KEY_MOST];
-    uint32_t cb_key = 0;
-    uint32_t *lids = NULL;
+    uint8_t *rec = NULL, *staged = NULL;
+    size_t cb = 0, cb_staged = 0;
+    uint64_t *lids = NULL, lv_bytes = 0;
+    size_t blob_mark = trx->blob_count;
+    base_row row = {0};
+    trx_entry *fresh = NULL;
+    uint8_t ck[TRX_KEY_MOST];
+    uint32_t cb_ck = 0;
     JET_ERR err = pending_init(t, values, count, &p);
     if (err < 0)
         return err;
-    if ((err = pending_build(t, &p, NULL, 0, NULL, &rec, &cb)) < 0)
-        goto done;
-    if ((err = record_check_not_null(&t->schema, rec, cb, NULL)) < 0)
+    if ((err = pending_build(t, &p, NULL, 0, NULL, &rec, &cb)) < 0 ||
+        (err = record_check_not_null(&t->schema, rec, cb, NULL)) < 0)
         goto done;
     if (t->has_primary) {
-        if ((err = record_key(t, rec, cb, key, &cb_key)) < 0)
-            goto done;
-        size_t len = 0;
-        err = bt_lookup(&t->tree, key, cb_key, NULL, 0, &len);
-        if (err >= 0) {
-            err = JET_errKeyDuplicate;
-            goto done;
-        }
-        if (err != JET_errRecordNotFound)
+        if ((err = record_key(t, rec, cb, key, pcb_key)) < 0)
             goto done;
     } else {
         be32_store(key, t->next_dbk);
-        cb_key = 4;
+        *pcb_key = 4;
+    }
+    cb_ck = trx_make_key(t->objid, key, *pcb_key, ck);
+    if ((err = base_row_locked(t, trx, ck, cb_ck, &row)) < 0)
+        goto done;
+    if (row.rec) {
+        err = JET_errKeyDuplicate;
+        goto done;
     }
     if (!(lids = osal_calloc(count ? count : 1, sizeof *lids))) {
         err = JET_errOutOfMemory;
         goto done;
     }
-    if ((err = pending_write_lvs(t, &p, lids)) < 0)
+    if ((err = stage_blobs(trx, &p, lids, &lv_bytes)) < 0 ||
+        (err = pending_build(t, &p, NULL, 0, lids, &staged, &cb_staged)) < 0 ||
+        (err = new_entry(t, true, staged, cb_staged, pages_for(t->db, cb_ck + cb_staged + lv_bytes),
+                         &fresh)) < 0)
         goto done;
-    osal_free(rec);
-    rec = NULL;
-    if ((err = pending_build(t, &p, NULL, 0, lids, &rec, &cb)) >= 0)
-        err = bt_insert(&t->tree, key, cb_key, rec, cb);
-    if (err < 0) {
-        pending_drop_lvs(t, &p, lids);
+    staged = NULL;
+    if ((err = install_locked(t, trx, ck, cb_ck, fresh)) < 0)
         goto done;
-    }
+    fresh = NULL;
     if (!t->has_primary)
         t->next_dbk++;
 done:
-    osal_free(lids);
+    if (err < 0)
+        trx_truncate_blobs(trx, blob_mark);
+    trx_entry_free(fresh);
+    osal_free(staged);
     osal_free(rec);
+    osal_free(lids);
+    osal_free(row.owned);
     pending_free(&p);
     return err;
 }
 
-JET_ERR db_insert(ese_table *t, const db_value *values, size_t count)
+static JET_ERR stage_replace_locked(ese_table *t, ese_trx *trx, const uint8_t *key,
+                                    uint32_t cb_key, const db_value *values, size_t count)
 {
-    if (t->db->read_only)
-        return JET_errDatabaseFileReadOnly;
-    pthread_mutex_lock(&t->db->lock);
-    commit_begin_locked(t->db);
-    JET_ERR err = commit_end_locked(t->db, insert_locked(t, values, count));
-    pthread_mutex_unlock(&t->db->lock);
-    return err;
-}
-
-static JET_ERR replace_locked(ese_table *t, const uint8_t *key, uint32_t cb_key,
-                              const db_value *values, size_t count)
-{
-    uint8_t *old = NULL, *rec = NULL;
-    size_t cb_old = 0, cb = 0;
-    uint32_t *lids = NULL, *old_lids = NULL;
     pending p;
-    JET_ERR err = lookup_alloc(&t->tree, key, cb_key, &old, &cb_old);
+    uint8_t *rec = NULL, *staged = NULL;
+    size_t cb = 0, cb_staged = 0;
+    uint64_t *lids = NULL, lv_bytes = 0, dropped = 0;
+    size_t blob_mark = trx->blob_count;
+    base_row row = {0};
+    trx_entry *fresh = NULL;
+    uint8_t ck[TRX_KEY_MOST];
+    if (cb_key > DB_KEY_MOST)
+        return JET_errRecordNotFound;
+    uint32_t cb_ck = trx_make_key(t->objid, key, cb_key, ck);
+    JET_ERR err = pending_init(t, values, count, &p);
     if (err < 0)
         return err;
-    if ((err = pending_init(t, values, count, &p)) < 0) {
-        osal_free(old);
-        return err;
-    }
-    if (!(lids = osal_calloc(count ? count : 1, sizeof *lids)) ||
-        !(old_lids = osal_calloc(count ? count : 1, sizeof *old_lids))) {
-        err = JET_errOutOfMemory;
+    if ((err = base_row_locked(t, trx, ck, cb_ck, &row)) < 0)
+        goto done;
+    if (!row.rec) {
+        err = JET_errRecordNotFound;
         goto done;
     }
-    for (size_t i = 0; i < count; i++) {
-        bool dup = false;
-        for (size_t j = 0; j < i; j++)
-            dup |= values[j].fid == values[i].fid;
-        if (!dup)
-            old_lids[i] = separated_lid(t, old, cb_old, values[i].fid);
-    }
-    if ((err = pending_build(t, &p, old, cb_old, NULL, &rec, &cb)) < 0 ||
+    if ((err = pending_build(t, &p, row.rec, row.cb_rec, NULL, &rec, &cb)) < 0 ||
         (err = record_check_not_null(&t->schema, rec, cb, NULL)) < 0)
         goto done;
     if (t->has_primary) {
@@ -1375,77 +2025,433 @@ static JET_ERR replace_locked(ese_table *t, const uint8_t *key, uint32_t cb_key,
             goto done;
         }
     }
-    if ((err = pending_write_lvs(t, &p, lids)) < 0)
-        goto done;
-    osal_free(rec);
-    rec = NULL;
-    if ((err = pending_build(t, &p, old, cb_old, lids, &rec, &cb)) >= 0)
-        err = bt_replace(&t->tree, key, cb_key, rec, cb);
-    if (err < 0) {
-        pending_drop_lvs(t, &p, lids);
+    if (!(lids = osal_calloc(count ? count : 1, sizeof *lids))) {
+        err = JET_errOutOfMemory;
         goto done;
     }
-    /* The row is replaced: a failure to delete an old value only orphans it (leaked LV
-     * space, as ESE's orphaned LVs), it does not undo the replace. */
-    for (size_t i = 0; i < count; i++)
-        if (old_lids[i])
-            lv_delete(t, old_lids[i]);
-    err = JET_errSuccess;
+    if ((err = stage_blobs(trx, &p, lids, &lv_bytes)) < 0 ||
+        (err = pending_build(t, &p, row.rec, row.cb_rec, lids, &staged, &cb_staged)) < 0 ||
+        (err = dropped_lv_bytes(t, row.rec, row.cb_rec, staged, cb_staged, &dropped)) < 0 ||
+        (err = new_entry(t, true, staged, cb_staged,
+                         pages_for(t->db, cb_ck + cb_staged + lv_bytes + dropped), &fresh)) < 0)
+        goto done;
+    staged = NULL;
+    if ((err = install_locked(t, trx, ck, cb_ck, fresh)) < 0)
+        goto done;
+    fresh = NULL;
 done:
-    osal_free(lids);
-    osal_free(old_lids);
+    if (err < 0)
+        trx_truncate_blobs(trx, blob_mark);
+    trx_entry_free(fresh);
+    osal_free(staged);
     osal_free(rec);
-    osal_free(old);
+    osal_free(lids);
+    osal_free(row.owned);
     pending_free(&p);
     return err;
+}
+
+static JET_ERR stage_delete_locked(ese_table *t, ese_trx *trx, const uint8_t *key,
+                                   uint32_t cb_key)
+{
+    base_row row;
+    trx_entry *fresh = NULL;
+    uint64_t dropped = 0;
+    uint8_t ck[TRX_KEY_MOST];
+    if (cb_key > DB_KEY_MOST)
+        return JET_errRecordNotFound;
+    uint32_t cb_ck = trx_make_key(t->objid, key, cb_key, ck);
+    JET_ERR err = base_row_locked(t, trx, ck, cb_ck, &row);
+    if (err < 0)
+        return err;
+    if (!row.rec)
+        err = JET_errRecordNotFound;
+    if (err >= 0)
+        err = dropped_lv_bytes(t, row.rec, row.cb_rec, NULL, 0, &dropped);
+    if (err >= 0)
+        err = new_entry(t, false, NULL, 0, pages_for(t->db, cb_ck + dropped), &fresh);
+    if (err >= 0 && (err = install_locked(t, trx, ck, cb_ck, fresh)) >= 0)
+        fresh = NULL;
+    trx_entry_free(fresh);
+    osal_free(row.owned);
+    return err;
+}
+
+/* ---- applying a write set at commit ------------------------------------------------------------ */
+
+/* The record to store for a staged one: each transient LID replaced by the LID of its value,
+ * written to the LV tree now.  *pout stays NULL when rec names no transient LID. */
+static JET_ERR materialize_locked(ese_table *t, const ese_trx *trx, const uint8_t *rec, size_t cb,
+                                  uint8_t **pout, size_t *pcb)
+{
+    sep_value *vals = NULL;
+    size_t n = 0;
+    *pout = NULL;
+    JET_ERR err = separated_values(t, rec, cb, &vals, &n);
+    uint8_t *cur = NULL;
+    size_t cb_cur = cb;
+    for (size_t i = 0; err >= 0 && i < n; i++) {
+        if (!trx_lid_is_transient(vals[i].lid))
+            continue;
+        const trx_blob *b = trx_blob_of(trx, vals[i].lid);
+        uint32_t lid = 0;
+        if (!b) {
+            err = JET_errLVCorrupted;
+            break;
+        }
+        if ((err = lv_write(t, b->data, b->cb, &lid)) < 0)
+            break;
+        record_set_value sv = {NULL, 0, RECORD_SET_SEPARATED, lid};
+        uint8_t *next = NULL;
+        size_t cb_next = 0;
+        err = record_set_column(&t->schema, cur ? cur : rec, cb_cur, vals[i].fid, vals[i].itag, &sv,
+                                &next, &cb_next);
+        if (err >= 0) {
+            osal_free(cur);
+            cur = next;
+            cb_cur = cb_next;
+        }
+    }
+    osal_free(vals);
+    if (err < 0) {
+        osal_free(cur);
+        return err;
+    }
+    *pout = cur;
+    *pcb = cb_cur;
+    return JET_errSuccess;
+}
+
+/* Apply one staged row to the trees; with `keep`, keep its state before as version ts (and the
+ * long values it deletes) for older snapshots. */
+static JET_ERR apply_entry_locked(ese_database *db, const ese_trx *trx, const uint8_t *ck,
+                                  uint32_t cb_ck, const trx_entry *e, uint64_t ts, bool keep)
+{
+    ese_table *t = e->t;
+    const uint8_t *key = ck + 4;
+    uint32_t cb_key = cb_ck - 4;
+    uint8_t *old = NULL, *written = NULL;
+    size_t cb_old = 0, cb_written = 0, n_old = 0, n_new = 0;
+    sep_value *old_lids = NULL, *new_lids = NULL;
+    JET_ERR err = lookup_alloc(&t->tree, key, cb_key, &old, &cb_old);
+    bool existed = err >= 0;
+    if (err < 0 && err != JET_errRecordNotFound)
+        return err;
+    if (!existed && !e->present)
+        return JET_errSuccess; /* inserted and deleted again by the same transaction */
+    if (e->present) {
+        if ((err = materialize_locked(t, trx, e->rec, e->cb_rec, &written, &cb_written)) < 0)
+            goto done;
+        const uint8_t *rec = written ? written : e->rec;
+        size_t cb = written ? cb_written : e->cb_rec;
+        err = existed ? bt_replace(&t->tree, key, cb_key, rec, cb)
+                      : bt_insert(&t->tree, key, cb_key, rec, cb);
+        if (err >= 0 && existed)
+            err = separated_values(t, rec, cb, &new_lids, &n_new);
+    } else {
+        err = bt_delete(&t->tree, key, cb_key);
+    }
+    if (err >= 0 && existed)
+        err = separated_values(t, old, cb_old, &old_lids, &n_old);
+    for (size_t i = 0; err >= 0 && i < n_old; i++) {
+        /* A value the row no longer names leaves the LV tree (ESE's refcount would reach 0). */
+        if (old_lids[i].cb_lid != 4 || names_lid(new_lids, n_new, old_lids[i].lid))
+            continue; /* LID64 values (ESE files) are left orphaned, as before */
+        if (keep)
+            err = retain_lv_locked(db, t, old_lids[i].lid, ts);
+        if (err >= 0)
+            err = lv_delete(t, (uint32_t)old_lids[i].lid);
+    }
+    if (err >= 0 && keep && (err = version_add_locked(db, ck, cb_ck, ts, existed, old, cb_old)) >= 0)
+        old = NULL; /* the version has it */
+done:
+    osal_free(old_lids);
+    osal_free(new_lids);
+    osal_free(written);
+    osal_free(old);
+    return err;
+}
+
+typedef struct {
+    ese_database *db;
+    const ese_trx *trx;
+    uint64_t ts;
+    bool keep;
+    JET_ERR err;
+} apply_walk;
+
+static void apply_one(void *context, omap_node *n)
+{
+    apply_walk *a = context;
+    if (a->err >= 0 && !((const trx_entry *)n->value)->lock_only)
+        a->err = apply_entry_locked(a->db, a->trx, n->key, n->cb_key, n->value, a->ts, a->keep);
+}
+
+typedef struct {
+    ese_database *db;
+    const ese_trx *trx;
+} release_walk;
+
+static void release_one(void *context, omap_node *n)
+{
+    release_walk *r = context;
+    row_unlock_locked(r->db, r->trx, n->key, n->cb_key);
+    trx_entry_free(n->value);
+}
+
+/* Drop a write set: release its rows' write locks and free its entries. */
+static void release_set_locked(ese_database *db, const ese_trx *trx, trx_dbset *set)
+{
+    release_walk r = {db, trx};
+    omap_walk(&set->ws, release_one, &r);
+    omap_clear(&set->ws);
+    if (set->referenced) {
+        set->referenced = false;
+        db->trx_refs--;
+    }
+}
+
+/* Apply and log the write sets cd[0..n) (their databases latched) as one commit unit.  On
+ * failure everything is as before (batches discarded, counters and versions put back, write
+ * sets and locks kept).  On success the write sets are released. */
+static JET_ERR commit_locked(ese_trx *trx, commit_db *cd, size_t n, ese_log **plog,
+                             log_lsn *pend)
+{
+    bool keep = false;
+    uint64_t below = 0;
+    uint64_t ts = trx_commit_timestamp(trx, &keep, &below);
+    JET_ERR err = JET_errSuccess;
+    for (size_t i = 0; i < n; i++) {
+        cd[i].vmark = cd[i].db->vtail;
+        cd[i].rmark = cd[i].db->rtail;
+        begin_batch_locked(cd[i].db);
+    }
+    for (size_t i = 0; i < n && err >= 0; i++) {
+        apply_walk a = {cd[i].db, trx, ts, keep, JET_errSuccess};
+        omap_walk(&cd[i].set->ws, apply_one, &a);
+        err = a.err;
+    }
+    if (err >= 0)
+        err = log_batches_locked(cd, n, plog, pend);
+    if (err < 0) {
+        for (size_t i = 0; i < n; i++) {
+            bm_batch_discard(cd[i].db->bm);
+            restore_state_locked(cd[i].db);
+            versions_truncate_locked(cd[i].db, cd[i].vmark, cd[i].rmark);
+        }
+        return err;
+    }
+    for (size_t i = 0; i < n; i++) {
+        release_set_locked(cd[i].db, trx, cd[i].set);
+        gc_locked(cd[i].db, below);
+        bump_generation(cd[i].db);
+    }
+    return JET_errSuccess;
+}
+
+JET_ERR db_trx_commit(ese_trx *trx, struct ese_log **plog, uint64_t *pend)
+{
+    *plog = NULL;
+    *pend = 0;
+    size_t n = trx->db_count;
+    if (!n)
+        return JET_errSuccess; /* a transaction that changed nothing logs nothing */
+    commit_db *cd = osal_calloc(n, sizeof *cd);
+    if (!cd)
+        return JET_errOutOfMemory;
+    /* Latch the databases in address order: two commits never wait for each other in a
+     * circle (DESIGN.md, lock order 3). */
+    for (size_t i = 0; i < n; i++) {
+        commit_db x = {.db = trx->dbs[i].db, .set = &trx->dbs[i]};
+        size_t j = i;
+        while (j > 0 && (uintptr_t)cd[j - 1].db > (uintptr_t)x.db) {
+            cd[j] = cd[j - 1];
+            j--;
+        }
+        cd[j] = x;
+    }
+    for (size_t i = 0; i < n; i++)
+        pthread_mutex_lock(&cd[i].db->lock);
+    ese_log *log = NULL;
+    log_lsn end = 0;
+    JET_ERR err = commit_locked(trx, cd, n, &log, &end);
+    for (size_t i = n; i-- > 0;)
+        pthread_mutex_unlock(&cd[i].db->lock);
+    osal_free(cd);
+    if (err < 0)
+        return err;
+    trx->db_count = 0;
+    *plog = log;
+    *pend = end;
+    return JET_errSuccess;
+}
+
+void db_trx_undo(ese_trx *trx, trx_undo *u)
+{
+    trx_dbset *set = &trx->dbs[u->dbset];
+    ese_database *db = set->db;
+    pthread_mutex_lock(&db->lock);
+    omap_node *n = omap_find(&set->ws, u->key, u->cb_key);
+    trx_entry *cur = n ? n->value : NULL;
+    if (cur)
+        trx->charge -= cur->charge;
+    if (u->previous && n) {
+        /* The key keeps its node: its first undo record, popped last, removes it. */
+        n->value = u->previous;
+        trx->charge += u->previous->charge;
+        u->previous = NULL;
+    } else {
+        if (n)
+            omap_remove(&set->ws, u->key, u->cb_key);
+        row_unlock_locked(db, trx, u->key, u->cb_key);
+        trx_entry_free(u->previous);
+        u->previous = NULL;
+    }
+    trx_entry_free(cur);
+    bump_generation(db);
+    pthread_mutex_unlock(&db->lock);
+}
+
+void db_trx_release(ese_trx *trx)
+{
+    for (size_t i = 0; i < trx->db_count; i++) {
+        ese_database *db = trx->dbs[i].db;
+        pthread_mutex_lock(&db->lock);
+        release_set_locked(db, trx, &trx->dbs[i]);
+        gc_locked(db, trx_oldest_snapshot());
+        bump_generation(db);
+        pthread_mutex_unlock(&db->lock);
+    }
+    trx->db_count = 0;
+}
+
+uint32_t db_transaction_refs(ese_database *db)
+{
+    pthread_mutex_lock(&db->lock);
+    uint32_t refs = db->trx_refs;
+    pthread_mutex_unlock(&db->lock);
+    return refs;
+}
+
+/* ---- updates --------------------------------------------------------------------------------- */
+
+JET_ERR db_lock_trx(ese_table *t, ese_trx *trx, const uint8_t *key, uint32_t cb_key)
+{
+    if (!trx || trx->level == 0 || trx->implicit)
+        return JET_errSuccess; /* outside a transaction JetUpdate's own commit checks */
+    if (cb_key > DB_KEY_MOST)
+        return JET_errRecordNotFound;
+    ese_database *db = t->db;
+    uint8_t ck[TRX_KEY_MOST];
+    uint32_t cb_ck = trx_make_key(t->objid, key, cb_key, ck);
+    pthread_mutex_lock(&db->lock);
+    trx_dbset *set = trx_dbset_find(trx, db);
+    JET_ERR err = JET_errSuccess;
+    if (!set || !omap_find(&set->ws, ck, cb_ck)) {
+        trx_entry *fresh = NULL;
+        err = row_check_conflict_locked(db, trx, ck, cb_ck);
+        if (err >= 0)
+            err = new_entry(t, true, NULL, 0, 0, &fresh);
+        if (err >= 0) {
+            fresh->lock_only = true;
+            if ((err = install_locked(t, trx, ck, cb_ck, fresh)) < 0)
+                trx_entry_free(fresh);
+        }
+    }
+    pthread_mutex_unlock(&db->lock);
+    return err;
+}
+
+typedef enum { DB_OP_INSERT, DB_OP_REPLACE, DB_OP_DELETE } db_op;
+
+static JET_ERR stage_locked(ese_table *t, ese_trx *trx, db_op op, const uint8_t *key,
+                            uint32_t cb_key, const db_value *values, size_t count,
+                            uint8_t *key_out, uint32_t *pcb_key_out)
+{
+    switch (op) {
+    case DB_OP_INSERT:
+        return stage_insert_locked(t, trx, values, count, key_out, pcb_key_out);
+    case DB_OP_REPLACE:
+        return stage_replace_locked(t, trx, key, cb_key, values, count);
+    default:
+        return stage_delete_locked(t, trx, key, cb_key);
+    }
+}
+
+/* Inside a transaction (trx at level >= 1): stage the change.  Outside one: an implicit
+ * transaction of this one change, committed and durable when the call returns. */
+static JET_ERR update(ese_table *t, ese_trx *trx, db_op op, const uint8_t *key, uint32_t cb_key,
+                      const db_value *values, size_t count, uint8_t *key_out,
+                      uint32_t *pcb_key_out)
+{
+    ese_database *db = t->db;
+    uint8_t scratch[DB_KEY_MOST];
+    uint32_t cb_scratch = 0;
+    if (!key_out) {
+        key_out = scratch;
+        pcb_key_out = &cb_scratch;
+    }
+    if (db->read_only)
+        return JET_errDatabaseFileReadOnly;
+    if (trx && trx->level > 0) {
+        if (trx->read_only)
+            return JET_errTransReadOnly;
+        pthread_mutex_lock(&db->lock);
+        JET_ERR err = stage_locked(t, trx, op, key, cb_key, values, count, key_out, pcb_key_out);
+        pthread_mutex_unlock(&db->lock);
+        return err;
+    }
+    ese_trx implicit;
+    trx_init_implicit(&implicit);
+    ese_log *log = NULL;
+    log_lsn end = 0;
+    pthread_mutex_lock(&db->lock);
+    JET_ERR err = stage_locked(t, &implicit, op, key, cb_key, values, count, key_out, pcb_key_out);
+    if (err >= 0) {
+        commit_db cd = {.db = db, .set = &implicit.dbs[0]};
+        err = commit_locked(&implicit, &cd, 1, &log, &end);
+    }
+    for (size_t i = 0; i < implicit.db_count; i++)
+        release_set_locked(db, &implicit, &implicit.dbs[i]); /* a staged row that failed */
+    implicit.db_count = 0;
+    pthread_mutex_unlock(&db->lock);
+    trx_free_implicit(&implicit);
+    if (err >= 0 && log)
+        err = log_flush(log, end); /* a durable commit, waited for without the latch */
+    return err;
+}
+
+JET_ERR db_insert_trx(ese_table *t, ese_trx *trx, const db_value *values, size_t count,
+                      uint8_t *key_out, uint32_t *pcb_key)
+{
+    return update(t, trx, DB_OP_INSERT, NULL, 0, values, count, key_out, pcb_key);
+}
+
+JET_ERR db_replace_trx(ese_table *t, ese_trx *trx, const uint8_t *key, uint32_t cb_key,
+                       const db_value *values, size_t count)
+{
+    return update(t, trx, DB_OP_REPLACE, key, cb_key, values, count, NULL, NULL);
+}
+
+JET_ERR db_delete_trx(ese_table *t, ese_trx *trx, const uint8_t *key, uint32_t cb_key)
+{
+    return update(t, trx, DB_OP_DELETE, key, cb_key, NULL, 0, NULL, NULL);
+}
+
+JET_ERR db_insert(ese_table *t, const db_value *values, size_t count)
+{
+    return db_insert_trx(t, NULL, values, count, NULL, NULL);
 }
 
 JET_ERR db_replace(ese_table *t, const uint8_t *key, uint32_t cb_key, const db_value *values,
                    size_t count)
 {
-    if (t->db->read_only)
-        return JET_errDatabaseFileReadOnly;
-    pthread_mutex_lock(&t->db->lock);
-    commit_begin_locked(t->db);
-    JET_ERR err = commit_end_locked(t->db, replace_locked(t, key, cb_key, values, count));
-    pthread_mutex_unlock(&t->db->lock);
-    return err;
-}
-
-static JET_ERR delete_locked(ese_table *t, const uint8_t *key, uint32_t cb_key)
-{
-    uint8_t *old = NULL;
-    size_t cb_old = 0;
-    JET_ERR err = lookup_alloc(&t->tree, key, cb_key, &old, &cb_old);
-    if (err < 0)
-        return err;
-    if ((err = bt_delete(&t->tree, key, cb_key)) >= 0) {
-        uint16_t fid = 0;
-        while (record_next_tagged(&t->schema, old, cb_old, fid, &fid) >= 0) {
-            uint32_t n = 0;
-            if (record_count_values(&t->schema, old, cb_old, fid, &n) < 0)
-                continue;
-            for (uint32_t i = 1; i <= n; i++) {
-                record_value v;
-                if (record_get_column(&t->schema, old, cb_old, fid, i, &v) >= 0 &&
-                    v.kind == RECORD_VALUE_SEPARATED && v.cb_lid == 4)
-                    lv_delete(t, (uint32_t)v.lid); /* a failure orphans the value only */
-            }
-        }
-    }
-    osal_free(old);
-    return err;
+    return db_replace_trx(t, NULL, key, cb_key, values, count);
 }
 
 JET_ERR db_delete(ese_table *t, const uint8_t *key, uint32_t cb_key)
 {
-    if (t->db->read_only)
-        return JET_errDatabaseFileReadOnly;
-    pthread_mutex_lock(&t->db->lock);
-    commit_begin_locked(t->db);
-    JET_ERR err = commit_end_locked(t->db, delete_locked(t, key, cb_key));
-    pthread_mutex_unlock(&t->db->lock);
-    return err;
+    return db_delete_trx(t, NULL, key, cb_key);
 }
 
 JET_ERR table_make_key(ese_table *t, const db_value *values, size_t count, uint8_t *key,
@@ -1481,8 +2487,8 @@ JET_ERR table_make_key(ese_table *t, const db_value *values, size_t count, uint8
     return err;
 }
 
-static JET_ERR retrieve_locked(ese_table *t, const uint8_t *rec, size_t cb, uint16_t fid,
-                               uint8_t **pdata, uint32_t *pcb)
+static JET_ERR retrieve_locked(ese_table *t, const ese_trx *trx, const uint8_t *rec, size_t cb,
+                               uint16_t fid, uint8_t **pdata, uint32_t *pcb)
 {
     record_value v;
     *pdata = NULL;
@@ -1495,7 +2501,7 @@ static JET_ERR retrieve_locked(ese_table *t, const uint8_t *rec, size_t cb, uint
     case RECORD_VALUE_NULL:
         return JET_wrnColumnNull;
     case RECORD_VALUE_SEPARATED:
-        return lv_read(t, v.lid, pdata, pcb);
+        return lv_read_view(t, trx, v.lid, pdata, pcb);
     case RECORD_VALUE_DATA:
         if (v.compressed) {
             uint32_t full = 0;
@@ -1522,24 +2528,163 @@ static JET_ERR retrieve_locked(ese_table *t, const uint8_t *rec, size_t cb, uint
     return JET_errDatabaseCorrupted;
 }
 
+JET_ERR table_retrieve_trx(ese_table *t, ese_trx *trx, const uint8_t *rec, size_t cb, uint16_t fid,
+                           uint8_t **pdata, uint32_t *pcb)
+{
+    pthread_mutex_lock(&t->db->lock);
+    JET_ERR err = retrieve_locked(t, trx, rec, cb, fid, pdata, pcb);
+    pthread_mutex_unlock(&t->db->lock);
+    return err;
+}
+
 JET_ERR table_retrieve(ese_table *t, const uint8_t *rec, size_t cb, uint16_t fid, uint8_t **pdata,
                        uint32_t *pcb)
 {
+    return table_retrieve_trx(t, NULL, rec, cb, fid, pdata, pcb);
+}
+
+JET_ERR db_lookup_trx(ese_table *t, ese_trx *trx, const uint8_t *key, uint32_t cb_key,
+                      uint8_t **prec, size_t *pcb)
+{
     pthread_mutex_lock(&t->db->lock);
-    JET_ERR err = retrieve_locked(t, rec, cb, fid, pdata, pcb);
+    db_view v;
+    view_init(&v, t->db, trx);
+    JET_ERR err = view_lookup_locked(t, &v, key, cb_key, prec, pcb);
     pthread_mutex_unlock(&t->db->lock);
     return err;
 }
 
 JET_ERR db_lookup(ese_table *t, const uint8_t *key, uint32_t cb_key, uint8_t **prec, size_t *pcb)
 {
-    pthread_mutex_lock(&t->db->lock);
-    JET_ERR err = lookup_alloc(&t->tree, key, cb_key, prec, pcb);
-    pthread_mutex_unlock(&t->db->lock);
-    return err;
+    return db_lookup_trx(t, NULL, key, cb_key, prec, pcb);
 }
 
-/* ---- cursors ------------------------------------------------------------------------------ */
+/* ---- cursors ------------------------------------------------------------------------------
+ *
+ * A cursor keeps a copy of its row's key and record and finds its place again by key, so it
+ * moves through a view: the committed tree merged with the snapshot's versions and the
+ * session's own write set. */
+
+typedef enum {
+    CURSOR_NONE = 0,
+    CURSOR_ON,
+    CURSOR_BEFORE_FIRST,
+    CURSOR_AFTER_LAST,
+} cursor_state;
+
+struct db_cursor {
+    ese_table *t;
+    ese_trx *trx;               /* the session's transaction state, or NULL */
+    cursor_state state;
+    uint8_t *key, *rec;         /* the current row */
+    size_t cb_key, cap_key, cb_rec, cap_rec;
+    uint8_t *tkey, *trec;       /* the tree's candidate during a move */
+    size_t cb_tkey, cap_tkey, cb_trec, cap_trec;
+};
+
+static void swap_buffers(uint8_t **a, size_t *cb_a, size_t *cap_a, uint8_t **b, size_t *cb_b,
+                         size_t *cap_b)
+{
+    uint8_t *p = *a;
+    size_t cb = *cb_a, cap = *cap_a;
+    *a = *b;
+    *cb_a = *cb_b;
+    *cap_a = *cap_b;
+    *b = p;
+    *cb_b = cb;
+    *cap_b = cap;
+}
+
+/* The first row of the view after (forward) or before `from` (inclusive: or at it; bounded
+ * false: from the start / end).  Candidates come from the tree, the write set and the rows
+ * with kept versions; the nearest one the view resolves as present wins, the others are
+ * skipped.  JET_errRecordNotFound when there is none. */
+static JET_ERR view_seek_locked(db_cursor *c, const db_view *v, const uint8_t *key,
+                                uint32_t cb_key, bool bounded, bool forward, bool inclusive)
+{
+    ese_table *t = c->t;
+    ese_database *db = t->db;
+    uint8_t from[DB_KEY_MOST], ck[TRX_KEY_MOST], prefix[4];
+    uint8_t ceiling[4 + DB_KEY_MOST + 1]; /* above every trx key of this table */
+    uint32_t cb_from = 0;
+    if (bounded) {
+        if (cb_key > DB_KEY_MOST)
+            cb_key = DB_KEY_MOST; /* a search key is cut as stored keys are */
+        memcpy(from, key, cb_key);
+        cb_from = cb_key;
+    }
+    trx_make_key(t->objid, NULL, 0, prefix);
+    trx_make_key(t->objid, NULL, 0, ceiling);
+    memset(ceiling + 4, 0xFF, sizeof ceiling - 4);
+    const ese_omap *maps[2] = {v->ws, v->snapshot && db->rows.count ? &db->rows : NULL};
+    bt_seek_mode mode = forward ? (inclusive ? BT_SEEK_GE : BT_SEEK_GT)
+                                : (inclusive ? BT_SEEK_LE : BT_SEEK_LT);
+    for (;;) {
+        ese_btcursor bc;
+        bt_cursor_init(&bc, &t->tree);
+        JET_ERR err = !bounded ? (forward ? bt_cursor_first(&bc) : bt_cursor_last(&bc))
+                               : bt_cursor_seek(&bc, from, cb_from, mode);
+        bool have_tree = err >= 0;
+        if (have_tree)
+            err = cursor_fetch(&bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec, &c->cap_trec,
+                               &c->cb_trec);
+        bt_cursor_release(&bc);
+        if (err < 0 && err != JET_errRecordNotFound && err != JET_errNoCurrentRecord)
+            return err;
+        const uint8_t *best = have_tree ? c->tkey : NULL;
+        size_t cb_best = have_tree ? c->cb_tkey : 0;
+        for (int m = 0; m < 2; m++) {
+            if (!maps[m] || !maps[m]->count)
+                continue;
+            omap_node *n;
+            if (bounded) {
+                uint32_t cb_ck = trx_make_key(t->objid, from, cb_from, ck);
+                n = omap_seek(maps[m], ck, cb_ck, mode);
+            } else if (forward) {
+                n = omap_seek(maps[m], prefix, sizeof prefix, BT_SEEK_GT);
+            } else {
+                n = omap_seek(maps[m], ceiling, sizeof ceiling, BT_SEEK_LT);
+            }
+            if (!n || n->cb_key < 4 || memcmp(n->key, prefix, 4))
+                continue;
+            int cmp = best ? omap_compare(n->key + 4, n->cb_key - 4, best, cb_best) : 0;
+            if (!best || (forward ? cmp < 0 : cmp > 0)) {
+                best = n->key + 4;
+                cb_best = n->cb_key - 4;
+            }
+        }
+        if (!best)
+            return JET_errRecordNotFound;
+        bool on_tree = have_tree && omap_compare(best, cb_best, c->tkey, c->cb_tkey) == 0;
+        uint32_t cb_ck = trx_make_key(t->objid, best, (uint32_t)cb_best, ck);
+        const uint8_t *rec;
+        size_t cb_rec;
+        /* The tree's candidate is its nearest key: a nearer overlay key is not in the tree. */
+        bool present = view_resolve_locked(db, v, ck, cb_ck, on_tree ? c->trec : NULL,
+                                           on_tree ? c->cb_trec : 0, &rec, &cb_rec);
+        if (present) {
+            if (on_tree && rec == c->trec) {
+                swap_buffers(&c->key, &c->cb_key, &c->cap_key, &c->tkey, &c->cb_tkey, &c->cap_tkey);
+                swap_buffers(&c->rec, &c->cb_rec, &c->cap_rec, &c->trec, &c->cb_trec, &c->cap_trec);
+            } else {
+                if ((err = ensure_cap(&c->key, &c->cap_key, cb_best ? cb_best : 1)) < 0 ||
+                    (err = ensure_cap(&c->rec, &c->cap_rec, cb_rec ? cb_rec : 1)) < 0)
+                    return err;
+                memcpy(c->key, best, cb_best);
+                c->cb_key = cb_best;
+                memcpy(c->rec, rec, cb_rec);
+                c->cb_rec = cb_rec;
+            }
+            c->state = CURSOR_ON;
+            return JET_errSuccess;
+        }
+        memmove(from, best, cb_best);
+        cb_from = (uint32_t)cb_best;
+        bounded = true;
+        inclusive = false;
+        mode = forward ? BT_SEEK_GT : BT_SEEK_LT;
+    }
+}
 
 JET_ERR db_cursor_open(ese_table *t, db_cursor **pcursor)
 {
@@ -1547,61 +2692,118 @@ JET_ERR db_cursor_open(ese_table *t, db_cursor **pcursor)
     if (!c)
         return JET_errOutOfMemory;
     c->t = t;
-    bt_cursor_init(&c->bc, &t->tree);
     *pcursor = c;
     return JET_errSuccess;
+}
+
+void db_cursor_set_trx(db_cursor *c, ese_trx *trx)
+{
+    c->trx = trx;
 }
 
 void db_cursor_close(db_cursor *c)
 {
     if (!c)
         return;
-    bt_cursor_release(&c->bc);
     osal_free(c->key);
     osal_free(c->rec);
+    osal_free(c->tkey);
+    osal_free(c->trec);
     osal_free(c);
 }
 
-static JET_ERR cursor_after_move(db_cursor *c, JET_ERR err)
+/* Move through the view; `none` is returned, and `off` becomes the state, when no row
+ * qualifies. */
+static JET_ERR cursor_move(db_cursor *c, const uint8_t *key, uint32_t cb_key, bool bounded,
+                           bool forward, bool inclusive, JET_ERR none, cursor_state off)
 {
-    c->have = false;
-    if (err < 0)
-        return err;
-    JET_ERR e2 = cursor_fetch(&c->bc, &c->key, &c->cap_key, &c->cb_key, &c->rec, &c->cap_rec, &c->cb_rec);
-    if (e2 < 0)
-        return e2;
-    c->have = true;
+    uint8_t from[DB_KEY_MOST];
+    if (bounded) { /* key may be the cursor's own buffer, which the move reuses */
+        if (cb_key > DB_KEY_MOST)
+            cb_key = DB_KEY_MOST;
+        memcpy(from, key, cb_key);
+    }
+    ese_database *db = c->t->db;
+    pthread_mutex_lock(&db->lock);
+    db_view v;
+    view_init(&v, db, c->trx);
+    JET_ERR err = view_seek_locked(c, &v, from, cb_key, bounded, forward, inclusive);
+    pthread_mutex_unlock(&db->lock);
+    if (err == JET_errRecordNotFound) {
+        c->state = off;
+        return none;
+    }
     return err;
 }
 
-#define CURSOR_OP(call)                                                                       \
-    do {                                                                                      \
-        pthread_mutex_lock(&c->t->db->lock);                                                  \
-        JET_ERR err_ = cursor_after_move(c, (call));                                          \
-        pthread_mutex_unlock(&c->t->db->lock);                                                \
-        return err_;                                                                          \
-    } while (0)
+JET_ERR db_cursor_first(db_cursor *c)
+{
+    return cursor_move(c, NULL, 0, false, true, true, JET_errNoCurrentRecord, CURSOR_NONE);
+}
 
-JET_ERR db_cursor_first(db_cursor *c) { CURSOR_OP(bt_cursor_first(&c->bc)); }
-JET_ERR db_cursor_last(db_cursor *c) { CURSOR_OP(bt_cursor_last(&c->bc)); }
-JET_ERR db_cursor_next(db_cursor *c) { CURSOR_OP(bt_cursor_next(&c->bc)); }
-JET_ERR db_cursor_prev(db_cursor *c) { CURSOR_OP(bt_cursor_prev(&c->bc)); }
+JET_ERR db_cursor_last(db_cursor *c)
+{
+    return cursor_move(c, NULL, 0, false, false, true, JET_errNoCurrentRecord, CURSOR_NONE);
+}
+
+JET_ERR db_cursor_next(db_cursor *c)
+{
+    if (c->state == CURSOR_BEFORE_FIRST)
+        return db_cursor_first(c);
+    if (c->state != CURSOR_ON)
+        return JET_errNoCurrentRecord;
+    return cursor_move(c, c->key, (uint32_t)c->cb_key, true, true, false, JET_errNoCurrentRecord,
+                       CURSOR_AFTER_LAST);
+}
+
+JET_ERR db_cursor_prev(db_cursor *c)
+{
+    if (c->state == CURSOR_AFTER_LAST)
+        return db_cursor_last(c);
+    if (c->state != CURSOR_ON)
+        return JET_errNoCurrentRecord;
+    return cursor_move(c, c->key, (uint32_t)c->cb_key, true, false, false, JET_errNoCurrentRecord,
+                       CURSOR_BEFORE_FIRST);
+}
+
 JET_ERR db_cursor_seek(db_cursor *c, const uint8_t *key, uint32_t cb_key, bt_seek_mode mode)
 {
-    CURSOR_OP(bt_cursor_seek(&c->bc, key, cb_key, mode));
+    if (mode == BT_SEEK_EQ) {
+        uint8_t *rec = NULL;
+        size_t cb_rec = 0;
+        JET_ERR err = db_lookup_trx(c->t, c->trx, key, cb_key, &rec, &cb_rec);
+        if (err < 0) {
+            c->state = CURSOR_NONE;
+            return err;
+        }
+        if ((err = ensure_cap(&c->key, &c->cap_key, cb_key ? cb_key : 1)) < 0) {
+            osal_free(rec);
+            return err;
+        }
+        memcpy(c->key, key, cb_key);
+        c->cb_key = cb_key;
+        osal_free(c->rec);
+        c->rec = rec;
+        c->cb_rec = c->cap_rec = cb_rec;
+        if (!c->rec) /* keep the "buffer exists" invariant of ensure_cap */
+            c->cap_rec = 0;
+        c->state = CURSOR_ON;
+        return JET_errSuccess;
+    }
+    bool forward = mode == BT_SEEK_GE || mode == BT_SEEK_GT;
+    bool inclusive = mode == BT_SEEK_GE || mode == BT_SEEK_LE;
+    JET_ERR err = cursor_move(c, key, cb_key, true, forward, inclusive, JET_errRecordNotFound,
+                              CURSOR_NONE);
+    if (err >= 0 && inclusive && (c->cb_key != cb_key || memcmp(c->key, key, cb_key)))
+        err = JET_wrnSeekNotEqual;
+    return err;
 }
 
 JET_ERR db_cursor_row(db_cursor *c, const uint8_t **pkey, uint32_t *pcb_key, const uint8_t **prec,
                       size_t *pcb_rec)
 {
-    if (!c->have)
+    if (c->state != CURSOR_ON)
         return JET_errNoCurrentRecord;
-    pthread_mutex_lock(&c->t->db->lock);
-    /* still there? (a delete through another handle of the same table) */
-    JET_ERR err = bt_cursor_get(&c->bc, NULL, 0, NULL, NULL, 0, NULL);
-    pthread_mutex_unlock(&c->t->db->lock);
-    if (err < 0)
-        return err;
     if (pkey)
         *pkey = c->key;
     if (pcb_key)
@@ -1615,7 +2817,21 @@ JET_ERR db_cursor_row(db_cursor *c, const uint8_t **pkey, uint32_t *pcb_key, con
 
 JET_ERR db_cursor_retrieve(db_cursor *c, uint16_t fid, uint8_t **pdata, uint32_t *pcb)
 {
-    if (!c->have)
+    if (c->state != CURSOR_ON)
         return JET_errNoCurrentRecord;
-    return table_retrieve(c->t, c->rec, c->cb_rec, fid, pdata, pcb);
+    return table_retrieve_trx(c->t, c->trx, c->rec, c->cb_rec, fid, pdata, pcb);
+}
+
+/* ---- streaming backup (backup.c) ------------------------------------------------------------ */
+
+struct ese_dbfile *db_file(ese_database *db) { return db->file; }
+struct ese_bufmgr *db_bufmgr(ese_database *db) { return db->bm; }
+
+JET_ERR db_with_header(ese_database *db, JET_ERR (*fn)(struct ese_dbfile *file, void *context),
+                       void *context)
+{
+    pthread_mutex_lock(&db->lock);
+    JET_ERR err = fn(db->file, context);
+    pthread_mutex_unlock(&db->lock);
+    return err;
 }

@@ -29,8 +29,11 @@
  * open/create until db_close, which flushes every page, stamps the header's dbtime (>= every
  * page's) and writes state clean (3).  db_flush does the same but leaves the state dirty.
  *
- * Concurrency: one mutex per database serializes every call below, cursors included.
- * Transactions and logging are not here yet: each change reaches the pages at once.
+ * Concurrency: one latch per database serializes every call below, cursors included; it is
+ * released before a commit waits for the log to become durable (group commit).
+ * Changes are commits: outside a transaction each update is an implicit transaction, applied,
+ * logged and durable when the call returns; inside one (the *_trx calls, trx.h) it is staged
+ * in the session's write set until the level-0 commit.  A failed commit leaves nothing.
  *
  * Values: a column value is bytes (numbers little-endian, Text as stored: UTF-16LE for code
  * page 1200, 8-bit for 1252; Bit 1 byte; DateTime an 8-byte double).  data NULL with cb 0 is
@@ -47,6 +50,7 @@
 #include "esent.h"
 #include "key.h"
 #include "record.h"
+#include "trx.h"
 
 typedef struct ese_database ese_database;
 typedef struct ese_table ese_table;
@@ -163,20 +167,20 @@ typedef struct db_value {
 
 /* Insert a row.  Columns not given are NULL.  JET_errKeyDuplicate when the primary key is
  * present; JET_errNullKeyDisallowed for a NULL key column; JET_errNullInvalid for a NOT NULL
- * column; record.h's errors for bad values.  Nothing is changed on any error except I/O /
- * memory ones, which can leave an orphaned long value (leaked LV-tree space). */
+ * column; record.h's errors for bad values; JET_errWriteConflict when a transaction holds the
+ * row (db_insert_trx below).  Nothing is changed on any error (the commit is all or nothing). */
 JET_ERR db_insert(ese_table *t, const db_value *values, size_t count);
 
 /* Replace columns of the row whose primary key is key (JetPrepareUpdate(Replace) + set +
  * update): the given columns change, the others keep their values; a long value replaced is
  * deleted from the LV tree after the row is updated.  JET_errRecordNotFound;
- * JET_errRecordPrimaryChanged when a key column would change.  Once the row is replaced the
- * call succeeds: failing to delete an old long value then only orphans it. */
+ * JET_errRecordPrimaryChanged when a key column would change; JET_errWriteConflict.  Nothing
+ * is changed on any error. */
 JET_ERR db_replace(ese_table *t, const uint8_t *key, uint32_t cb_key, const db_value *values,
                    size_t count);
 
-/* Delete the row with this primary key, with its separated long values (a failure deleting
- * one after the row is gone only orphans it).  JET_errRecordNotFound. */
+/* Delete the row with this primary key, with its separated long values.
+ * JET_errRecordNotFound; JET_errWriteConflict.  Nothing is changed on any error. */
 JET_ERR db_delete(ese_table *t, const uint8_t *key, uint32_t cb_key);
 
 /* The normalized primary key of the row these values describe (values of the key columns;
@@ -217,5 +221,66 @@ JET_ERR db_cursor_row(db_cursor *c, const uint8_t **pkey, uint32_t *pcb_key,
 
 /* table_retrieve on the current row. */
 JET_ERR db_cursor_retrieve(db_cursor *c, uint16_t fid, uint8_t **pdata, uint32_t *pcb);
+
+/* ---- transactions (trx.h) ----------------------------------------------------------------
+ *
+ * The same operations through a session's transaction state.  With trx NULL, or trx outside a
+ * transaction (level 0), an update is an implicit transaction of its own: applied, logged as
+ * one commit and durable when the call returns (the calls above are these with trx NULL).
+ * Inside a transaction an update is staged in the session's write set (nothing reaches a page
+ * before the level-0 commit) and reads see the write set over the database as of the
+ * transaction's snapshot.  Extra errors of an update inside a transaction:
+ * JET_errWriteConflict (another transaction holds the row, or changed it after this one
+ * began), JET_errVersionStoreOutOfMemory (the write-set limit), JET_errTransReadOnly. */
+struct ese_log;
+
+/* key_out (DB_KEY_MOST bytes, may be NULL) receives the new row's primary key (its DBK for a
+ * table without a primary index). */
+JET_ERR db_insert_trx(ese_table *t, struct ese_trx *trx, const db_value *values, size_t count,
+                      uint8_t *key_out, uint32_t *pcb_key);
+JET_ERR db_replace_trx(ese_table *t, struct ese_trx *trx, const uint8_t *key, uint32_t cb_key,
+                       const db_value *values, size_t count);
+JET_ERR db_delete_trx(ese_table *t, struct ese_trx *trx, const uint8_t *key, uint32_t cb_key);
+/* Take the row's write lock without changing it (JetPrepareUpdate with JET_prepReplace inside a
+ * transaction); held until the transaction ends.  Nothing outside a transaction. */
+JET_ERR db_lock_trx(ese_table *t, struct ese_trx *trx, const uint8_t *key, uint32_t cb_key);
+JET_ERR db_lookup_trx(ese_table *t, struct ese_trx *trx, const uint8_t *key, uint32_t cb_key,
+                      uint8_t **prec, size_t *pcb);
+/* table_retrieve for a record read through trx (its own long values, values kept for its
+ * snapshot). */
+JET_ERR table_retrieve_trx(ese_table *t, struct ese_trx *trx, const uint8_t *rec, size_t cb,
+                           uint16_t fid, uint8_t **pdata, uint32_t *pcb);
+/* Make the cursor read through trx from now on (NULL: the committed trees). */
+void db_cursor_set_trx(db_cursor *c, struct ese_trx *trx);
+
+/* Bumped by every change any view of the database may see (staged, committed, undone): a
+ * reader's cached copy of a row is stale when it changed. */
+uint64_t db_generation(const ese_database *db);
+
+/* Open transactions holding a write set on the database (it must not be closed meanwhile). */
+uint32_t db_transaction_refs(ese_database *db);
+
+/* For trx.c.  Commit every write set of trx as ONE commit unit: latch its databases (address
+ * order), apply, append every page image then one commit record, release the latches.  The
+ * caller then waits for *pend to be durable (0: nothing logged).  On failure nothing was
+ * applied and the transaction is unchanged. */
+JET_ERR db_trx_commit(struct ese_trx *trx, struct ese_log **plog, uint64_t *pend);
+/* Undo one staged change (rollback of its save point); takes undo->previous. */
+void db_trx_undo(struct ese_trx *trx, trx_undo *undo);
+/* Drop every write set of trx and release its write locks (rollback to level 0). */
+void db_trx_release(struct ese_trx *trx);
+
+/* ---- streaming backup (backup.c) --------------------------------------------------------- */
+
+struct ese_dbfile;
+struct ese_bufmgr;
+/* The file and buffer manager a backup copies from: it reads pages from the file under a
+ * buffer-manager range lock (bm_range_lock) and never writes a page. */
+struct ese_dbfile *db_file(ese_database *db);
+struct ese_bufmgr *db_bufmgr(ese_database *db);
+/* Call fn with the database's lock held, so no commit and no other header write interleaves:
+ * the backup captures the header at JetOpenFileInstance and writes its backup info at End. */
+JET_ERR db_with_header(ese_database *db, JET_ERR (*fn)(struct ese_dbfile *file, void *context),
+                       void *context);
 
 #endif /* LIBESE_DATABASE_H */

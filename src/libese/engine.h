@@ -5,6 +5,13 @@
  *   1. g_engine.lock   the registry of instances and sessions, the handle counter and the
  *                      process-wide parameters.  Held only briefly, never across I/O.
  *   2. inst->lock      one instance's state (later: its log, checkpoint and backup state).
+ * Streaming backup (backup.c, api_backup.c) adds one lock OUTSIDE both:
+ *   0. inst->backup.lock  serializes the backup calls of one instance and is held across their
+ *                      file I/O (copying pages, reading logs, deleting logs, writing headers).
+ *                      Taken before g_engine.lock, a database's commit latch and the buffer
+ *                      manager's lock; never taken while holding any of them.
+ *   Backup calls in flight are counted in inst->backup_calls (under g_engine.lock); JetTerm2
+ *   waits on inst->backup_idle for them to leave before it ends the backup and frees anything.
  * No engine lock is ever held while calling back into Python or while the binding holds the GIL
  * waiting for it: the binding releases the GIL around every Jet call.
  *
@@ -19,6 +26,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
+#include "backup.h"
 #include "esent.h"
 #include "params.h"
 
@@ -37,6 +45,15 @@ typedef struct ese_instance {
     param_value params[PARAM_SLOT_COUNT];  /* per-instance parameter values */
     uint32_t session_count;
     bool stop_backup_requested;            /* JetStopBackupInstance, cleared by the next Begin */
+    /* streaming backup (backup.h); the fields below are under g_engine.lock */
+    ese_backup backup;                     /* the state machine, under backup.lock */
+    bool backup_active;                    /* Begin .. End: attach/detach give -505 */
+    uint32_t backup_calls;                 /* backup API calls in flight */
+    pthread_cond_t backup_idle;            /* signalled when backup_calls drops to 0 */
+    bool stop_service;                     /* JetStopServiceInstance(2)(All): gated calls -1329 */
+    JET_GRBIT stop_service_bits;           /* BackgroundUserTasks / QuiesceCaches in force */
+    JET_ERR unclean_close;                 /* first failed database close (detach or term):
+                                              JetTerm2 then keeps the checkpoint where it is */
     struct ese_log *log;                   /* NULL when Recovery is "off" (instance_log.c) */
     char *checkpoint_path;                 /* <SystemPath>/<base>.chk, UTF-8 */
     pthread_mutex_t lock;

@@ -12,6 +12,7 @@
 
 #include "api_data.h"
 #include "engine.h"
+#include "log.h"
 #include "osal.h"
 #include "session.h"
 
@@ -80,6 +81,8 @@ static void instance_free(ese_instance *inst)
     osal_free(inst->checkpoint_path);
     osal_free(inst->name);
     osal_free(inst->display_name);
+    backup_destroy(&inst->backup);
+    pthread_cond_destroy(&inst->backup_idle);
     pthread_mutex_destroy(&inst->lock);
     osal_free(inst);
 }
@@ -132,6 +135,8 @@ JET_ERR JET_API JetCreateInstance2W(JET_INSTANCE *pinstance, JET_PCWSTR szInstan
         goto done;
     }
     pthread_mutex_init(&inst->lock, NULL);
+    pthread_cond_init(&inst->backup_idle, NULL);
+    backup_init(&inst->backup);
     err = params_copy(inst->params, g_engine.global_params);
     if (err != JET_errSuccess)
         goto done;
@@ -290,11 +295,13 @@ JET_ERR JET_API JetInit3W(JET_INSTANCE *pinstance, JET_RSTINFO_W *prstInfo, JET_
     return err;
 }
 
+/* JetTerm2 with a backup in progress (backup facts §3.12 + audit F3): without
+ * JET_bitTermStopBackup or JET_bitTermAbrupt it fails with JET_errBackupInProgress and changes
+ * nothing, unless JET_bitTermDirty is given (ESENT then skips the check; libese also ends the
+ * backup, as aborted, since the instance is freed).  With either bit the backup is ended as
+ * aborted by the server (no header update) before the databases close. */
 JET_ERR JET_API JetTerm2(JET_INSTANCE instance, JET_GRBIT grbit)
 {
-    (void)grbit; /* Complete, Abrupt, StopBackup, Dirty: they differ once there are logs,
-                    transactions and backups; unknown bits are ignored, as ESENT does */
-
     pthread_mutex_lock(&g_engine.lock);
     ese_instance *inst;
     JET_ERR err = engine_find_instance_locked(instance, &inst);
@@ -303,6 +310,9 @@ JET_ERR JET_API JetTerm2(JET_INSTANCE instance, JET_GRBIT grbit)
             err = JET_errTermInProgress;
         else if (inst->state == INSTANCE_INITIALIZING)
             err = JET_errInitInProgress;
+        else if (inst->backup_active &&
+                 !(grbit & (JET_bitTermStopBackup | JET_bitTermAbrupt | JET_bitTermDirty)))
+            err = JET_errBackupInProgress;
     }
     if (err != JET_errSuccess) {
         pthread_mutex_unlock(&g_engine.lock);
@@ -310,14 +320,34 @@ JET_ERR JET_API JetTerm2(JET_INSTANCE instance, JET_GRBIT grbit)
     }
     if (inst->state == INSTANCE_RUNNING)
         g_engine.running_instances--;
-    inst->state = INSTANCE_TERMINATING;
+    inst->state = INSTANCE_TERMINATING; /* new calls get JET_errTermInProgress from here on */
+    /* Backup calls that passed the gate before still hold the instance: let them leave. */
+    while (inst->backup_calls)
+        pthread_cond_wait(&inst->backup_idle, &g_engine.lock);
     /* Sessions die with their instance: their handles become invalid, never reused. */
     session_end_all_for_instance_locked(inst);
     unregister_instance_locked(inst);
     pthread_mutex_unlock(&g_engine.lock);
 
-    api_instance_term(inst); /* close its databases (api_database.c) before the log */
-    err = instance_log_stop(inst); /* the handle is gone either way; report a failed close */
+    backup_terminate(inst); /* an open backup ends as aborted by the server */
+    /* Close its databases (api_database.c) before the log.  A database that did not close
+     * cleanly (here or in an earlier JetDetachDatabase2) keeps its dirty state and needs the
+     * log from the current checkpoint on: then neither the clean-shutdown record nor a new
+     * checkpoint is written, so the next JetInit replays into it. */
+    JET_ERR close_err = api_instance_term(inst);
+    pthread_mutex_lock(&g_engine.lock);
+    if (close_err == JET_errSuccess)
+        close_err = inst->unclean_close; /* set under the lock by a failed detach */
+    pthread_mutex_unlock(&g_engine.lock);
+    if (close_err != JET_errSuccess) {
+        if (inst->log) {
+            log_close(inst->log); /* what was appended is kept; nothing new is written */
+            inst->log = NULL;
+        }
+        err = close_err;
+    } else {
+        err = instance_log_stop(inst); /* the handle is gone either way; report a failed close */
+    }
     instance_free(inst);
     return err;
 }
@@ -333,4 +363,46 @@ JET_ERR JET_API JetStopBackupInstance(JET_INSTANCE instance)
         inst->stop_backup_requested = true;
     pthread_mutex_unlock(&g_engine.lock);
     return err;
+}
+
+/* JetStopServiceInstance(2) (backup facts §3.11): no API gate, only the handle is checked (a
+ * created but not running instance is JET_errInvalidParameter, as ESENT's documentation says).
+ * JET_bitStopServiceAll (0, and the old JetStopServiceInstance) makes every gated call of the
+ * instance -- the backup calls included, JetEndExternalBackupInstance2 too -- fail with
+ * JET_errClientRequestToStopJetService from then on; an open backup can then only be ended by
+ * JetTerm2 with JET_bitTermStopBackup or JET_bitTermAbrupt.  BackgroundUserTasks and
+ * QuiesceCaches alone stop nothing libese runs in the background yet and can be resumed
+ * (JET_bitStopServiceResume); resuming after All fails with the same error. */
+#define STOP_SERVICE_KNOWN_BITS                                                                   \
+    (JET_bitStopServiceBackgroundUserTasks | JET_bitStopServiceQuiesceCaches |                  \
+     JET_bitStopServiceResume)
+
+JET_ERR JET_API JetStopServiceInstance2(JET_INSTANCE instance, const JET_GRBIT grbit)
+{
+    pthread_mutex_lock(&g_engine.lock);
+    ese_instance *inst;
+    JET_ERR err = engine_find_instance_locked(instance, &inst);
+    if (err == JET_errSuccess && inst->state != INSTANCE_RUNNING)
+        err = JET_errInvalidParameter; /* "not an instance that is currently running" */
+    if (err == JET_errSuccess && (grbit & ~(JET_GRBIT)STOP_SERVICE_KNOWN_BITS))
+        err = JET_errInvalidGrbit;
+    if (err == JET_errSuccess) {
+        if (grbit & JET_bitStopServiceResume) {
+            if (inst->stop_service)
+                err = JET_errClientRequestToStopJetService;
+            else
+                inst->stop_service_bits = 0;
+        } else if (grbit == JET_bitStopServiceAll) {
+            inst->stop_service = true;
+        } else {
+            inst->stop_service_bits |= grbit;
+        }
+    }
+    pthread_mutex_unlock(&g_engine.lock);
+    return err;
+}
+
+JET_ERR JET_API JetStopServiceInstance(JET_INSTANCE instance)
+{
+    return JetStopServiceInstance2(instance, JET_bitStopServiceAll);
 }

@@ -610,6 +610,14 @@ int32_t log_current_generation(ese_log *log)
     return generation;
 }
 
+bool log_is_dead(ese_log *log)
+{
+    pthread_mutex_lock(&log->lock);
+    bool dead = log->dead;
+    pthread_mutex_unlock(&log->lock);
+    return dead;
+}
+
 JET_ERR log_oldest_generation(ese_log *log, int32_t *generation)
 {
     if (!log || !generation)

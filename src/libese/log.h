@@ -286,6 +286,10 @@ JET_ERR log_roll(ese_log *log, int32_t *new_generation);
 /* The generation records are being appended to now. */
 int32_t log_current_generation(ese_log *log);
 
+/* True once a write or fsync failed: every later append, flush and roll fails (backup's Begin
+ * answers JET_errLogWriteFail then, backup facts §3.1). */
+bool log_is_dead(ese_log *log);
+
 /* The lowest generation present in the folder (scans it): archived logs and the current one. */
 JET_ERR log_oldest_generation(ese_log *log, int32_t *generation);
 
@@ -362,6 +366,12 @@ typedef struct {
  * has the log open: its unflushed tail would look torn. */
 JET_ERR log_reader_open(const char *folder, const char *base, log_lsn start,
                         const ese_signature *sign_log, log_reader **preader);
+
+/* log_reader_open reading no further than generation `last` (0: no bound), for restore: `last`
+ * is read as the newest generation (its data ends where its valid segments stop) and the
+ * generations after it are neither required nor read. */
+JET_ERR log_reader_open_range(const char *folder, const char *base, log_lsn start, int32_t last,
+                              const ese_signature *sign_log, log_reader **preader);
 
 /* The next record.  JET_errSuccess with *result telling record / clean end / torn tail, or one
  * of the reader errors listed at the top (after which the reader only repeats that error).  A

@@ -401,6 +401,12 @@ static char *duplicate(const char *s)
 JET_ERR log_reader_open(const char *folder, const char *base, log_lsn start,
                         const ese_signature *sign_log, log_reader **preader)
 {
+    return log_reader_open_range(folder, base, start, 0, sign_log, preader);
+}
+
+JET_ERR log_reader_open_range(const char *folder, const char *base, log_lsn start, int32_t last,
+                              const ese_signature *sign_log, log_reader **preader)
+{
     if (!folder || !base || strlen(base) != 3 || !preader)
         return JET_errInvalidParameter;
     *preader = NULL;
@@ -452,6 +458,8 @@ JET_ERR log_reader_open(const char *folder, const char *base, log_lsn start,
         err = JET_errMissingLogFile;
         goto failed;
     }
+    if (last > 0 && last < r->newest_generation)
+        r->newest_generation = last; /* read as the newest: nothing after it is needed */
     int32_t oldest = r->scan.archive_count ? r->scan.archives[0].generation
                                            : r->current_generation;
     int32_t first = log_lsn_generation(start) > 0 ? log_lsn_generation(start) : oldest;

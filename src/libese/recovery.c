@@ -13,7 +13,8 @@
 #define MAX_DBID 255
 
 typedef struct {
-    char *path;          /* from the ATTACH record */
+    char *path;          /* where its images go (NULL: not attached) */
+    bool ignored;        /* attached, but redo was told to leave it alone */
     ese_dbfile *file;    /* opened on first use */
     ese_bufmgr *bm;
 } redo_database;
@@ -25,13 +26,14 @@ typedef struct {
     uint8_t *image;
 } pending_image;
 
-typedef struct {
-    const recovery_config *config;
+struct redo_state {
+    redo_config config;
     recovery_stats *stats;
     redo_database databases[MAX_DBID + 1];
     pending_image *pending;
     size_t pending_count, pending_capacity;
-} redo_state;
+    int32_t generation;  /* the generation the last record came from */
+};
 
 /* Does the folder hold any log of this base name (current, archived or a half-done roll)? */
 static JET_ERR any_log_present(const recovery_config *config, bool *present)
@@ -61,36 +63,55 @@ static void drop_pending(redo_state *state)
     state->pending_count = 0;
 }
 
+static JET_ERR open_file(redo_state *state, redo_database *db)
+{
+    JET_ERR err = dbfile_open(db->path, state->config.page_size, false, &db->file);
+    if (err == JET_errSuccess)
+        err = bm_open(db->file, NULL, &db->bm); /* redo writes only what the log holds */
+    if (err != JET_errSuccess) {
+        dbfile_close(db->file);
+        db->file = NULL;
+    }
+    return err;
+}
+
 static JET_ERR open_database(redo_state *state, uint8_t dbid, redo_database **pdb)
 {
     redo_database *db = &state->databases[dbid];
     if (!db->path)
         return JET_errDatabaseCorrupted; /* an image for a database the log never attached */
-    if (!db->file) {
-        JET_ERR err = dbfile_open(db->path, state->config->page_size, false, &db->file);
-        if (err == JET_errSuccess)
-            err = bm_open(db->file, NULL, &db->bm); /* redo writes only what the log holds */
-        if (err != JET_errSuccess) {
-            dbfile_close(db->file);
-            db->file = NULL;
+    if (!db->ignored && !db->file) {
+        JET_ERR err = open_file(state, db);
+        if (err != JET_errSuccess)
             return err;
-        }
     }
     *pdb = db;
     return JET_errSuccess;
 }
 
-/* Flush a database that redo touched, mark it consistent and close it. */
-static JET_ERR close_database(redo_database *db)
+JET_ERR redo_mark_consistent(ese_dbfile *file, log_lsn consistent)
+{
+    dbfile_set_state(file, ESE_DBSTATE_CLEAN_SHUTDOWN);
+    ese_lgpos pos = log_lsn_to_lgpos(consistent);
+    ese_lgpos_store(file->header + ESE_DBHDR_OFF_LGPOS_CONSISTENT, &pos);
+    ese_logtime now;
+    osal_now(&now);
+    ese_logtime_store(file->header + ESE_DBHDR_OFF_LOGTIME_CONSISTENT, &now);
+    return dbfile_write_header(file);
+}
+
+/* Flush a database, mark it consistent (unless `mark` is false) and close it. */
+static JET_ERR close_database(redo_database *db, bool mark, log_lsn consistent)
 {
     JET_ERR err = JET_errSuccess;
     if (db->bm) {
-        err = bm_flush_all(db->bm);
-        if (err == JET_errSuccess) {
-            if (bm_dbtime(db->bm) > dbfile_dbtime(db->file))
-                dbfile_set_dbtime(db->file, bm_dbtime(db->bm));
-            dbfile_set_state(db->file, ESE_DBSTATE_CLEAN_SHUTDOWN);
-            err = dbfile_write_header(db->file);
+        if (mark) {
+            err = bm_flush_all(db->bm);
+            if (err == JET_errSuccess) {
+                if (bm_dbtime(db->bm) > dbfile_dbtime(db->file))
+                    dbfile_set_dbtime(db->file, bm_dbtime(db->bm));
+                err = redo_mark_consistent(db->file, consistent);
+            }
         }
         bm_close(db->bm);
         db->bm = NULL;
@@ -99,6 +120,7 @@ static JET_ERR close_database(redo_database *db)
     db->file = NULL;
     osal_free(db->path);
     db->path = NULL;
+    db->ignored = false;
     return err;
 }
 
@@ -110,6 +132,10 @@ static JET_ERR apply_commit(redo_state *state)
         JET_ERR err = open_database(state, p->dbid, &db);
         if (err != JET_errSuccess)
             return err;
+        if (db->ignored) {
+            state->stats->images_ignored++;
+            continue;
+        }
         bool applied;
         err = bm_redo_image(db->bm, p->pgno, p->dbtime, p->image, &applied);
         if (err != JET_errSuccess)
@@ -126,7 +152,7 @@ static JET_ERR apply_commit(redo_state *state)
 
 static JET_ERR keep_image(redo_state *state, const log_page_image *image)
 {
-    if (image->cb_image != state->config->page_size)
+    if (image->cb_image != state->config.page_size)
         return JET_errLogFileCorrupt; /* the log was written for another page size */
     if (state->pending_count == state->pending_capacity) {
         size_t wanted = state->pending_capacity ? state->pending_capacity * 2 : 64;
@@ -151,29 +177,56 @@ static JET_ERR keep_image(redo_state *state, const log_page_image *image)
     return JET_errSuccess;
 }
 
-static JET_ERR remember_database(redo_state *state, const log_database_ref *ref, bool attach)
+static JET_ERR remember_database(redo_state *state, const log_database_ref *ref, bool attach,
+                                 log_lsn position)
 {
     redo_database *db = &state->databases[ref->dbid];
-    if (!attach)
-        return close_database(db);
+    if (!attach) {
+        /* Detached: the engine closed it cleanly before logging this, and redo leaves it so. */
+        bool mark = db->bm != NULL;
+        return close_database(db, mark, position);
+    }
     if (db->path && db->file)
         return JET_errSuccess; /* attached again after a crash: same file */
-    osal_free(db->path);
-    db->path = osal_malloc((size_t)ref->cb_path + 1);
-    if (!db->path)
+    char *logged = osal_malloc((size_t)ref->cb_path + 1);
+    if (!logged)
         return JET_errOutOfMemory;
-    memcpy(db->path, ref->path, ref->cb_path);
-    db->path[ref->cb_path] = '\0';
+    memcpy(logged, ref->path, ref->cb_path);
+    logged[ref->cb_path] = '\0';
+    char *target = logged;
+    if (state->config.map) {
+        target = NULL;
+        JET_ERR err = state->config.map(state->config.map_context, logged, &target);
+        osal_free(logged);
+        if (err != JET_errSuccess)
+            return err;
+    }
+    osal_free(db->path);
+    db->path = target;
+    db->ignored = target == NULL;
+    if (!target) {
+        db->path = osal_malloc(1); /* attached, to be ignored: keep it known */
+        if (!db->path)
+            return JET_errOutOfMemory;
+        db->path[0] = '\0';
+    }
     return JET_errSuccess;
 }
 
-static JET_ERR replay(redo_state *state, log_lsn start, const ese_signature *sign_log)
+JET_ERR redo_create(const redo_config *config, recovery_stats *stats, redo_state **pstate)
 {
-    log_reader *reader = NULL;
-    JET_ERR err = log_reader_open(state->config->log_folder, state->config->base_name, start,
-                                  sign_log, &reader);
-    if (err != JET_errSuccess)
-        return err;
+    redo_state *state = osal_calloc(1, sizeof *state);
+    if (!state)
+        return JET_errOutOfMemory;
+    state->config = *config;
+    state->stats = stats;
+    *pstate = state;
+    return JET_errSuccess;
+}
+
+JET_ERR redo_replay(redo_state *state, log_reader *reader, log_read_result *end_result)
+{
+    JET_ERR err;
     for (;;) {
         log_record rec;
         log_read_result result;
@@ -185,7 +238,15 @@ static JET_ERR replay(redo_state *state, log_lsn start, const ese_signature *sig
             err = log_reader_end(reader, &end);
             state->stats->end = end.end_lsn;
             state->stats->torn_tail = result == LOG_READ_TORN_TAIL;
+            if (end_result)
+                *end_result = result;
             break;
+        }
+        int32_t generation = log_lsn_generation(rec.lsn_start);
+        if (generation != state->generation) {
+            state->generation = generation;
+            if (state->config.on_generation)
+                state->config.on_generation(state->config.generation_context, generation);
         }
         state->stats->records++;
         state->stats->clean_end = rec.type == LOG_REC_TERM;
@@ -200,13 +261,42 @@ static JET_ERR replay(redo_state *state, log_lsn start, const ese_signature *sig
             log_database_ref ref;
             err = log_decode_database_ref(&rec, &ref);
             if (err == JET_errSuccess)
-                err = remember_database(state, &ref, rec.type == LOG_REC_ATTACH_DB);
+                err = remember_database(state, &ref, rec.type == LOG_REC_ATTACH_DB, rec.lsn_end);
         }
         if (err != JET_errSuccess)
             break;
     }
+    return err;
+}
+
+JET_ERR redo_finish(redo_state *state, log_lsn consistent, bool failed)
+{
+    JET_ERR err = JET_errSuccess;
     state->stats->images_dropped += state->pending_count;
-    log_reader_close(reader);
+    drop_pending(state);
+    osal_free(state->pending);
+    for (unsigned dbid = 0; dbid <= MAX_DBID; dbid++) {
+        redo_database *db = &state->databases[dbid];
+        if (!failed && err == JET_errSuccess && db->path && !db->ignored && !db->file) {
+            /* Attached, never touched by a replayed commit: it may still say dirty (a commit
+             * or a close that failed), and nothing but this marks it clean. */
+            bool exists = false;
+            JET_ERR open_err = osal_path_exists(db->path, &exists);
+            if (open_err == JET_errSuccess && exists)
+                open_err = open_file(state, db);
+            if (open_err != JET_errSuccess)
+                err = open_err;
+        }
+        bool mark = !failed && err == JET_errSuccess && db->bm != NULL;
+        JET_ERR close_err = close_database(db, mark, consistent);
+        if (mark) {
+            if (close_err == JET_errSuccess)
+                state->stats->databases_closed++;
+            else
+                err = close_err;
+        }
+    }
+    osal_free(state);
     return err;
 }
 
@@ -234,30 +324,27 @@ JET_ERR recovery_run(const recovery_config *config, recovery_stats *stats)
         return err;
     }
 
-    redo_state state;
-    memset(&state, 0, sizeof state);
-    state.config = config;
-    state.stats = stats;
-    err = replay(&state, have_checkpoint ? checkpoint.checkpoint : 0,
-                 have_checkpoint ? &checkpoint.sign_log : NULL);
-    drop_pending(&state);
-    osal_free(state.pending);
-    for (unsigned dbid = 0; dbid <= MAX_DBID; dbid++) {
-        JET_ERR close_err = close_database(&state.databases[dbid]);
+    redo_config redo = {.page_size = config->page_size};
+    redo_state *state = NULL;
+    log_reader *reader = NULL;
+    err = redo_create(&redo, stats, &state);
+    if (err == JET_errSuccess)
+        err = log_reader_open(config->log_folder, config->base_name,
+                              have_checkpoint ? checkpoint.checkpoint : 0,
+                              have_checkpoint ? &checkpoint.sign_log : NULL, &reader);
+    if (err == JET_errSuccess)
+        err = redo_replay(state, reader, NULL);
+    if (err == JET_errSuccess && !have_checkpoint)
+        log_reader_signature(reader, &checkpoint.sign_log);
+    log_reader_close(reader);
+    if (state) {
+        JET_ERR finish_err = redo_finish(state, stats->end, err != JET_errSuccess);
         if (err == JET_errSuccess)
-            err = close_err;
+            err = finish_err;
     }
     /* Everything up to the end is now in the database files: recovery need not read it again. */
     if (err == JET_errSuccess && stats->end) {
         checkpoint.checkpoint = stats->end;
-        if (!have_checkpoint) {
-            log_reader *reader = NULL;
-            if (log_reader_open(config->log_folder, config->base_name, 0, NULL, &reader) ==
-                JET_errSuccess) {
-                log_reader_signature(reader, &checkpoint.sign_log);
-                log_reader_close(reader);
-            }
-        }
         err = checkpoint_write(chk, &checkpoint);
     }
     osal_free(chk);

@@ -1,6 +1,7 @@
 /*
- * recovery.h -- redo at JetInit: bring every database the log knows back to its last
- * committed state (libese DESIGN.md, "Durability").
+ * recovery.h -- redo: bring databases back to their last committed state from the log (libese
+ * DESIGN.md, "Durability").  Used by JetInit (soft recovery, recovery_run) and by restore
+ * (hard recovery, restore.c), which share the redo engine below.
  *
  * The log is read from the checkpoint (or from the oldest generation when there is no checkpoint
  * file).  ATTACH/DETACH records say which database file a dbid names.  Page images are held
@@ -10,8 +11,13 @@
  * images and the commit record) are dropped: no-steal means the database file never saw them.
  * An image is applied when it is newer (by dbtime) than the page on disk, or when the page on
  * disk fails its checksum (a torn write), so redo is idempotent and repairs torn pages.
- * Afterwards every database touched is flushed, its header marked clean with its dbtime, and a
- * new checkpoint is written at the end of the log.
+ *
+ * At the end every database that the replayed log ATTACHed and did not DETACH is opened (even
+ * when no commit touched it: a database left dirty by a failed commit or a failed close still
+ * needs it), flushed, and its header marked clean: state CleanShutdown, dbtime at least every
+ * page's, lgposConsistent / logtimeConsistent the end of the replayed log.  A database file that
+ * no longer exists and needs no redo is skipped.  Then recovery_run writes a new checkpoint at
+ * the end of the log.
  */
 #ifndef LIBESE_RECOVERY_H
 #define LIBESE_RECOVERY_H
@@ -34,6 +40,8 @@ typedef struct {
     uint64_t images_applied;   /* images that changed a page */
     uint64_t images_skipped;   /* images older than the page on disk */
     uint64_t images_dropped;   /* images of a commit that never reached the log */
+    uint64_t images_ignored;   /* images of databases redo was told to leave alone (restore) */
+    uint32_t databases_closed; /* databases marked clean at the end */
     bool had_logs;             /* false: nothing to recover (a fresh instance) */
     bool clean_end;            /* the log ended with a clean shutdown record */
     bool torn_tail;            /* the newest generation ended in a torn write */
@@ -43,7 +51,45 @@ typedef struct {
 /* Run redo.  JET_errSuccess with nothing done when there are no logs.  Errors: the log
  * reader's (corruption is never replayed), JET_errFileNotFound / JET_errDatabaseCorrupted for a
  * database the log needs (ESENT gives those when a dirty database is missing its file),
- * checkpoint and I/O errors. */
+ * checkpoint and I/O errors.  A checkpoint file that was never completely written (zero
+ * length, or nothing but zeros: a first JetInit that failed while creating it) counts as
+ * absent (checkpoint.h). */
 JET_ERR recovery_run(const recovery_config *config, recovery_stats *stats);
+
+/* ---- the redo engine (recovery_run and restore.c) --------------------------------------------- */
+
+typedef struct redo_state redo_state;
+
+/* Where the images of a database named in an ATTACH record go.  *ptarget = an osal_malloc'd
+ * path to apply them to, or NULL to ignore that database (its images are counted in
+ * images_ignored and never applied). */
+typedef JET_ERR (*redo_map_fn)(void *context, const char *logged_path, char **ptarget);
+
+typedef struct {
+    uint32_t page_size;
+    redo_map_fn map;         /* NULL: apply at the path the log recorded */
+    void *map_context;
+    /* Called when the replay enters a new generation (may be NULL; its result is ignored). */
+    void (*on_generation)(void *context, int32_t generation);
+    void *generation_context;
+} redo_config;
+
+JET_ERR redo_create(const redo_config *config, recovery_stats *stats, redo_state **pstate);
+
+/* Replay every record `reader` returns, up to its end.  *end_result (may be NULL) says how the
+ * log ended (LOG_READ_END or LOG_READ_TORN_TAIL); stats->end is where.  Can be called again
+ * with a reader over the next generations (restore: the backup set, then the log folder);
+ * images pending at the end of one reader stay pending for the next. */
+JET_ERR redo_replay(redo_state *state, log_reader *reader, log_read_result *end_result);
+
+/* Drop pending images, then flush and mark clean every database still attached (see the top),
+ * with lgposConsistent = `consistent`.  Frees the state.  With `failed` (an earlier error),
+ * nothing is marked clean: the databases are only closed. */
+JET_ERR redo_finish(redo_state *state, log_lsn consistent, bool failed);
+
+/* Mark an open database header consistent at `consistent` (state CleanShutdown, lgpos and time
+ * of consistency) and write it.  Shared with restore.c for databases the log never named. */
+struct ese_dbfile;
+JET_ERR redo_mark_consistent(struct ese_dbfile *file, log_lsn consistent);
 
 #endif /* LIBESE_RECOVERY_H */

@@ -11,6 +11,18 @@
 #define LIBESE_VERSION_MINOR 0u
 #define LIBESE_VERSION ((LIBESE_VERSION_MAJOR << 28) | (LIBESE_VERSION_MINOR << 24))
 
+/* A session and its transaction state in one allocation: ese_session comes first, so the
+ * registry's ese_session pointers are these records (only this file allocates sessions). */
+typedef struct {
+    ese_session session;
+    ese_trx trx;
+} session_record;
+
+ese_trx *session_trx(ese_session *session)
+{
+    return &((session_record *)session)->trx;
+}
+
 JET_ERR session_find_locked(JET_SESID sesid, ese_session **psession)
 {
     for (size_t i = 0; i < g_engine.session_count; i++) {
@@ -22,20 +34,31 @@ JET_ERR session_find_locked(JET_SESID sesid, ese_session **psession)
     return JET_errInvalidSesid;
 }
 
-static void remove_session_at_locked(size_t index)
+/* Unregister a session and close its tables and dbids; the caller then destroys its
+ * transaction state and frees it (end_session). */
+static ese_session *unregister_session_at_locked(size_t index)
 {
     ese_session *session = g_engine.sessions[index];
     api_session_end_locked(session->handle); /* its tables and dbids (api_database.c) */
     session->instance->session_count--;
     g_engine.sessions[index] = g_engine.sessions[--g_engine.session_count];
+    return session;
+}
+
+/* Roll back an open transaction (ESENT rolls back at JetEndSession) and free the session. */
+static void end_session(ese_session *session)
+{
+    trx_destroy(session_trx(session));
     osal_free(session);
 }
 
 void session_end_all_for_instance_locked(ese_instance *inst)
 {
+    /* JetTerm holds g_engine.lock here; the rollback takes database latches (lock order 1
+     * before 3) and does no I/O. */
     for (size_t i = g_engine.session_count; i-- > 0;)
         if (g_engine.sessions[i]->instance == inst)
-            remove_session_at_locked(i);
+            end_session(unregister_session_at_locked(i));
 }
 
 JET_ERR JET_API JetBeginSessionW(JET_INSTANCE instance, JET_SESID *psesid, JET_PCWSTR szUserName,
@@ -68,12 +91,14 @@ JET_ERR JET_API JetBeginSessionW(JET_INSTANCE instance, JET_SESID *psesid, JET_P
                                 &g_engine.session_capacity);
     if (err != JET_errSuccess)
         goto done;
-    session = osal_calloc(1, sizeof *session);
-    if (!session) {
+    session_record *record = osal_calloc(1, sizeof *record);
+    if (!record) {
         err = JET_errOutOfMemory;
         goto done;
     }
+    session = &record->session;
     session->handle = engine_new_handle_locked();
+    trx_init(&record->trx, session->handle);
     session->instance = inst;
     inst->session_count++;
     g_engine.sessions[g_engine.session_count++] = session;
@@ -86,18 +111,17 @@ done:
 
 JET_ERR JET_API JetEndSession(JET_SESID sesid, JET_GRBIT grbit)
 {
-    (void)grbit; /* JET_bitForceSessionClosed (0x1) changes nothing while libese has no trx */
+    (void)grbit; /* JET_bitForceSessionClosed (0x1): an open transaction is rolled back anyway */
     pthread_mutex_lock(&g_engine.lock);
-    JET_ERR err = JET_errInvalidSesid;
-    for (size_t i = 0; i < g_engine.session_count; i++) {
-        if (g_engine.sessions[i]->handle == sesid) {
-            remove_session_at_locked(i);
-            err = JET_errSuccess;
-            break;
-        }
-    }
+    ese_session *gone = NULL;
+    for (size_t i = 0; i < g_engine.session_count && !gone; i++)
+        if (g_engine.sessions[i]->handle == sesid)
+            gone = unregister_session_at_locked(i);
     pthread_mutex_unlock(&g_engine.lock);
-    return err;
+    if (!gone)
+        return JET_errInvalidSesid;
+    end_session(gone); /* the rollback waits for database latches: not under g_engine.lock */
+    return JET_errSuccess;
 }
 
 JET_ERR JET_API JetGetVersion(JET_SESID sesid, ESE_ULONG *pwVersion)

@@ -4,7 +4,8 @@
  * long values larger than a page, every page size, db_check (bt_check + exact space
  * ownership + catalog == shadow) after each phase, and fault injection (allocation failures
  * during a workload, write failures during a flush) returning the error and leaving a file
- * that reopens with exactly the committed rows.
+ * that reopens with exactly the committed rows; and transactions at this layer (trx.h) against
+ * a model: own reads, nested save points, snapshot reads, write conflicts, long values.
  */
 #include <stdint.h>
 #include <stdio.h>
@@ -17,6 +18,7 @@
 #include "database.h"
 #include "fault.h"
 #include "osal.h"
+#include "trx.h"
 
 /* ---- deterministic data ------------------------------------------------------------------- */
 
@@ -660,6 +662,323 @@ static void test_faults(void)
     remove(path);
 }
 
+/* ---- transactions at the database layer: a randomized model check ------------------------------
+ *
+ * A writer transaction W (nested levels, commits and rollbacks), a snapshot reader R and
+ * updates outside any transaction run against models: W must see its own changes over the
+ * database as of its begin, R the database as of its begin, everybody else the committed
+ * state; W's updates must fail with JET_errWriteConflict exactly on rows committed after W
+ * began; updates outside a transaction exactly on rows W has staged.  Long values (separated
+ * and intrinsic) are checked through every view.  db_check after every round. */
+
+#define TX_ROWS 48
+#define TX_LEVELS 4
+
+typedef struct {
+    bool present;
+    int32_t val;
+    uint32_t blob_len;      /* 0: no blob */
+    uint32_t blob_seed;
+} tx_row;
+
+typedef struct {
+    tx_row rows[TX_ROWS];
+    bool touched[TX_ROWS];  /* in W's write set: W holds the row's write lock */
+} tx_model;
+
+static tx_row g_committed[TX_ROWS];
+static uint64_t g_committed_at[TX_ROWS];
+static uint64_t g_clock;
+static uint8_t g_tx_blob[9000];
+
+static uint16_t tx_fid(ese_table *t, const char *name)
+{
+    const db_column *c = table_find_column(t, name);
+    return c ? c->fid : 0;
+}
+
+static const uint8_t *tx_blob(uint32_t len, uint32_t seed)
+{
+    for (uint32_t i = 0; i < len; i++)
+        g_tx_blob[i] = (uint8_t)(seed + i * 7);
+    return g_tx_blob;
+}
+
+static void tx_key(ese_table *t, int32_t id, uint8_t *key, uint32_t *cb)
+{
+    db_value v = {tx_fid(t, "Id"), &id, 4, 0};
+    *cb = DB_KEY_MOST;
+    CHECK_ERR(table_make_key(t, &v, 1, key, cb), JET_errSuccess);
+}
+
+/* Does the view of trx (NULL: committed) hold exactly the rows of `rows`? Scans forward and
+ * backward, seeks each id and a few in between, and reads every long value. */
+static void tx_verify(ese_table *t, ese_trx *trx, const tx_row *rows)
+{
+    uint16_t f_id = tx_fid(t, "Id"), f_val = tx_fid(t, "Val"), f_blob = tx_fid(t, "Blob");
+    db_cursor *c = NULL;
+    CHECK_ERR(db_cursor_open(t, &c), JET_errSuccess);
+    if (!c)
+        return;
+    db_cursor_set_trx(c, trx);
+    int expected = 0;
+    for (int i = 0; i < TX_ROWS; i++)
+        expected += rows[i].present;
+    for (int pass = 0; pass < 2; pass++) {
+        int seen = 0, last = pass ? TX_ROWS : -1;
+        JET_ERR err = pass ? db_cursor_last(c) : db_cursor_first(c);
+        for (; err >= 0; err = pass ? db_cursor_prev(c) : db_cursor_next(c)) {
+            uint8_t *d = NULL;
+            uint32_t cb = 0;
+            int32_t id = -1, val = -1;
+            if (db_cursor_retrieve(c, f_id, &d, &cb) == JET_errSuccess && cb == 4)
+                memcpy(&id, d, 4);
+            osal_free(d);
+            d = NULL;
+            if (db_cursor_retrieve(c, f_val, &d, &cb) == JET_errSuccess && cb == 4)
+                memcpy(&val, d, 4);
+            osal_free(d);
+            d = NULL;
+            bool ok = id >= 0 && id < TX_ROWS && rows[id].present && rows[id].val == val &&
+                      (pass ? id < last : id > last);
+            JET_ERR rerr = db_cursor_retrieve(c, f_blob, &d, &cb);
+            if (ok && rows[id].blob_len)
+                ok = rerr == JET_errSuccess && cb == rows[id].blob_len &&
+                     memcmp(d, tx_blob(cb, rows[id].blob_seed), cb) == 0;
+            else if (ok)
+                ok = rerr == JET_wrnColumnNull;
+            osal_free(d);
+            CHECK(ok);
+            if (!ok) {
+                fprintf(stderr, "tx view: row id %d val %d (pass %d)\n", id, val, pass);
+                break;
+            }
+            last = id;
+            seen++;
+        }
+        CHECK_ERR(err, JET_errNoCurrentRecord);
+        CHECK(seen == expected);
+    }
+    for (int32_t id = 0; id < TX_ROWS; id++) {
+        uint8_t key[DB_KEY_MOST];
+        uint32_t cb_key = 0;
+        tx_key(t, id, key, &cb_key);
+        uint8_t *rec = NULL;
+        size_t cb_rec = 0;
+        JET_ERR err = db_lookup_trx(t, trx, key, cb_key, &rec, &cb_rec);
+        osal_free(rec);
+        CHECK_ERR(err, rows[id].present ? JET_errSuccess : JET_errRecordNotFound);
+        /* GE lands on the first present row at or after id */
+        int next = id;
+        while (next < TX_ROWS && !rows[next].present)
+            next++;
+        err = db_cursor_seek(c, key, cb_key, BT_SEEK_GE);
+        if (next == TX_ROWS) {
+            CHECK_ERR(err, JET_errRecordNotFound);
+        } else {
+            CHECK_ERR(err, next == id ? JET_errSuccess : JET_wrnSeekNotEqual);
+            uint8_t *d = NULL;
+            uint32_t cb = 0;
+            int32_t got = -1;
+            if (db_cursor_retrieve(c, f_id, &d, &cb) == JET_errSuccess && cb == 4)
+                memcpy(&got, d, 4);
+            osal_free(d);
+            CHECK(got == next);
+        }
+        int prev = id;
+        while (prev >= 0 && !rows[prev].present)
+            prev--;
+        err = db_cursor_seek(c, key, cb_key, BT_SEEK_LT);
+        prev = id - 1;
+        while (prev >= 0 && !rows[prev].present)
+            prev--;
+        CHECK_ERR(err, prev < 0 ? JET_errRecordNotFound : JET_errSuccess);
+    }
+    db_cursor_close(c);
+}
+
+static JET_ERR tx_write(ese_table *t, ese_trx *trx, int op, int32_t id, tx_row *row)
+{
+    uint8_t key[DB_KEY_MOST];
+    uint32_t cb_key = 0;
+    tx_key(t, id, key, &cb_key);
+    db_value v[3] = {{tx_fid(t, "Id"), &id, 4, 0}, {tx_fid(t, "Val"), &row->val, 4, 0},
+                     {tx_fid(t, "Blob"), NULL, 0, 0}};
+    if (row->blob_len) {
+        v[2].data = tx_blob(row->blob_len, row->blob_seed);
+        v[2].cb = row->blob_len;
+    }
+    if (op == 0)
+        return db_insert_trx(t, trx, v, 3, NULL, NULL);
+    if (op == 1)
+        return db_replace_trx(t, trx, key, cb_key, v + 1, 2);
+    return db_delete_trx(t, trx, key, cb_key);
+}
+
+static void tx_random_row(tx_row *row)
+{
+    row->present = true;
+    row->val = (int32_t)(rnd() % 100000);
+    uint64_t r = rnd() % 4;
+    row->blob_len = r == 0 ? 0 : r == 1 ? 50 + (uint32_t)(rnd() % 400) : 1100 + (uint32_t)(rnd() % 7000);
+    row->blob_seed = (uint32_t)rnd();
+}
+
+static void test_transactions(void)
+{
+    char path[256];
+    snprintf(path, sizeof path, "/tmp/test_database_trx_%d.edb", (int)getpid());
+    remove(path);
+    g_page = 4096;
+    ese_database *db = NULL;
+    CHECK_ERR(db_create(path, g_page, &db), JET_errSuccess);
+    if (!db)
+        return;
+    static const db_column_def cols[3] = {{"Id", JET_coltypLong, 0, 0, 0},
+                                          {"Val", JET_coltypLong, 0, 0, 0},
+                                          {"Blob", JET_coltypLongBinary, 0, 0, 0}};
+    db_index_column key = {"Id", false};
+    db_table_def def = {"Tx", cols, 3, "PK", &key, 1, 0};
+    ese_table *t = NULL;
+    CHECK_ERR(db_create_table(db, &def, &t), JET_errSuccess);
+    if (!t)
+        return;
+    memset(g_committed, 0, sizeof g_committed);
+    memset(g_committed_at, 0, sizeof g_committed_at);
+    ese_trx w, r;
+    trx_init(&w, 1);
+    trx_init(&r, 2);
+    tx_model levels[TX_LEVELS + 1]; /* W's view at each open level */
+    tx_row r_rows[TX_ROWS];
+    uint64_t w_begin = 0;
+    int conflicts = 0, outside_conflicts = 0, commits = 0, rollbacks = 0;
+    for (int round = 0; round < 120; round++) {
+        /* W begins with the committed state */
+        CHECK_ERR(trx_begin(&w, 0), JET_errSuccess);
+        w_begin = g_clock;
+        memset(&levels[1], 0, sizeof levels[1]);
+        memcpy(levels[1].rows, g_committed, sizeof g_committed);
+        int depth = 1;
+        for (int step = 0; step < 40; step++) {
+            uint64_t what = rnd() % 100;
+            int32_t id = (int32_t)(rnd() % TX_ROWS);
+            tx_model *m = &levels[depth];
+            if (what < 5 && m->rows[id].present) { /* W locks a row (JET_prepReplace) */
+                uint8_t key[DB_KEY_MOST];
+                uint32_t cb_key = 0;
+                tx_key(t, id, key, &cb_key);
+                JET_ERR err = db_lock_trx(t, &w, key, cb_key);
+                CHECK_ERR(err, !m->touched[id] && g_committed_at[id] > w_begin
+                                   ? JET_errWriteConflict : JET_errSuccess);
+                if (err >= 0)
+                    m->touched[id] = true;
+            } else if (what < 50) { /* W updates */
+                int op = m->rows[id].present ? 1 + (int)(rnd() % 2) : 0;
+                if (rnd() % 8 == 0)
+                    op = (int)(rnd() % 3); /* sometimes the wrong one */
+                tx_row row = m->rows[id];
+                tx_random_row(&row);
+                JET_ERR expected = JET_errSuccess;
+                if (!m->touched[id] && g_committed_at[id] > w_begin)
+                    expected = JET_errWriteConflict;
+                else if (op == 0 && m->rows[id].present)
+                    expected = JET_errKeyDuplicate;
+                else if (op != 0 && !m->rows[id].present)
+                    expected = JET_errRecordNotFound;
+                JET_ERR err = tx_write(t, &w, op, id, &row);
+                CHECK_ERR(err, expected);
+                conflicts += err == JET_errWriteConflict;
+                if (err >= 0) {
+                    m->rows[id] = op == 2 ? (tx_row){0} : row;
+                    m->touched[id] = true;
+                }
+            } else if (what < 65) { /* an update outside any transaction */
+                tx_row row = g_committed[id];
+                int op = row.present ? 1 + (int)(rnd() % 2) : 0;
+                tx_random_row(&row);
+                JET_ERR err = tx_write(t, NULL, op, id, &row);
+                CHECK_ERR(err, m->touched[id] ? JET_errWriteConflict : JET_errSuccess);
+                outside_conflicts += err == JET_errWriteConflict;
+                if (err >= 0) {
+                    g_committed[id] = op == 2 ? (tx_row){0} : row;
+                    g_committed_at[id] = ++g_clock;
+                }
+            } else if (what < 72 && depth < TX_LEVELS) { /* a save point */
+                CHECK_ERR(trx_begin(&w, 0), JET_errSuccess);
+                levels[depth + 1] = levels[depth];
+                depth++;
+            } else if (what < 78 && depth > 1) { /* its rollback */
+                trx_rollback_level(&w);
+                depth--;
+            } else if (what < 84 && depth > 1) { /* its commit into the parent */
+                struct ese_log *log;
+                uint64_t end;
+                CHECK_ERR(trx_commit_level(&w, &log, &end), JET_errSuccess);
+                levels[depth - 1] = levels[depth];
+                depth--;
+            } else if (what < 90) { /* the snapshot reader */
+                if (r.level == 0) {
+                    CHECK_ERR(trx_begin(&r, 0), JET_errSuccess);
+                    memcpy(r_rows, g_committed, sizeof r_rows);
+                } else {
+                    tx_verify(t, &r, r_rows);
+                    if (rnd() % 3 == 0)
+                        trx_rollback_level(&r);
+                }
+            } else {
+                tx_verify(t, &w, levels[depth].rows);
+                tx_verify(t, NULL, g_committed);
+            }
+        }
+        tx_verify(t, &w, levels[depth].rows);
+        /* W ends: commit (everything it staged becomes the committed state) or roll back */
+        if (rnd() % 3) {
+            while (w.level > 1) {
+                struct ese_log *log;
+                uint64_t end;
+                CHECK_ERR(trx_commit_level(&w, &log, &end), JET_errSuccess);
+                levels[depth - 1] = levels[depth];
+                depth--;
+            }
+            struct ese_log *log;
+            uint64_t end;
+            CHECK_ERR(trx_commit_level(&w, &log, &end), JET_errSuccess);
+            for (int i = 0; i < TX_ROWS; i++)
+                if (levels[1].touched[i]) {
+                    g_committed[i] = levels[1].rows[i];
+                    g_committed_at[i] = ++g_clock;
+                }
+            commits++;
+        } else {
+            while (w.level > 0)
+                trx_rollback_level(&w);
+            rollbacks++;
+        }
+        tx_verify(t, NULL, g_committed);
+        tx_verify(t, &w, g_committed); /* level 0: the committed state */
+        if (r.level)
+            tx_verify(t, &r, r_rows);
+        check_db(db, "transactions");
+    }
+    trx_destroy(&w);
+    trx_destroy(&r);
+    printf("transactions: %d commits, %d rollbacks, %d write conflicts, %d outside conflicts\n",
+           commits, rollbacks, conflicts, outside_conflicts);
+    CHECK(commits > 10 && rollbacks > 10 && conflicts > 0 && outside_conflicts > 0);
+    CHECK_ERR(db_close(db), JET_errSuccess);
+    /* the file holds exactly the committed state */
+    db = NULL;
+    CHECK_ERR(db_open(path, g_page, false, &db), JET_errSuccess);
+    if (db) {
+        t = db_find_table(db, "Tx");
+        if (t)
+            tx_verify(t, NULL, g_committed);
+        check_db(db, "transactions reopened");
+        CHECK_ERR(db_close(db), JET_errSuccess);
+    }
+    remove(path);
+}
+
 int main(void)
 {
     for (int c = 0; c < NCOL; c++)
@@ -675,6 +994,8 @@ int main(void)
     test_page_size(4096);
     bm_set_cache_budget(0);
     bm_set_cache_budget(2000000000u);
+    g_rng = 4242;
+    test_transactions();
     test_faults();
     for (int c = 0; c < NCOL; c++)
         free(g_buf[c]);

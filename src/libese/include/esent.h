@@ -290,6 +290,66 @@ JET_ERR JET_API JetBeginSessionW(JET_INSTANCE instance, JET_SESID *psesid,
 JET_ERR JET_API JetEndSession(JET_SESID sesid, JET_GRBIT grbit);
 JET_ERR JET_API JetGetVersion(JET_SESID sesid, ESE_ULONG *pwVersion);
 JET_ERR JET_API JetStopBackupInstance(JET_INSTANCE instance);
+JET_ERR JET_API JetStopServiceInstance(JET_INSTANCE instance);
+JET_ERR JET_API JetStopServiceInstance2(JET_INSTANCE instance, const JET_GRBIT grbit);
+
+/* streaming backup (api_backup.c; contract: docs/contract/backup.md).  The SDK's `unsigned long`
+ * sizes are ESE_ULONG (32 bits); JET_HANDLE is pointer-sized; the one file handle is 0. */
+JET_ERR JET_API JetBeginExternalBackupInstance(JET_INSTANCE instance, JET_GRBIT grbit);
+JET_ERR JET_API JetGetAttachInfoInstanceW(JET_INSTANCE instance, JET_PWSTR szzDatabases,
+                                          ESE_ULONG cbMax, ESE_ULONG *pcbActual);
+JET_ERR JET_API JetOpenFileInstanceW(JET_INSTANCE instance, JET_PCWSTR szFileName,
+                                     JET_HANDLE *phfFile, ESE_ULONG *pulFileSizeLow,
+                                     ESE_ULONG *pulFileSizeHigh);
+JET_ERR JET_API JetReadFileInstance(JET_INSTANCE instance, JET_HANDLE hfFile, void *pv,
+                                    ESE_ULONG cb, ESE_ULONG *pcbActual);
+JET_ERR JET_API JetCloseFileInstance(JET_INSTANCE instance, JET_HANDLE hfFile);
+JET_ERR JET_API JetGetLogInfoInstanceW(JET_INSTANCE instance, JET_PWSTR wszzLogs, ESE_ULONG cbMax,
+                                       ESE_ULONG *pcbActual);
+JET_ERR JET_API JetGetLogInfoInstance2W(JET_INSTANCE instance, JET_PWSTR wszzLogs,
+                                        ESE_ULONG cbMax, ESE_ULONG *pcbActual,
+                                        JET_LOGINFO_W *pLogInfo);
+JET_ERR JET_API JetGetTruncateLogInfoInstanceW(JET_INSTANCE instance, JET_PWSTR wszzLogs,
+                                               ESE_ULONG cbMax, ESE_ULONG *pcbActual);
+JET_ERR JET_API JetTruncateLogInstance(JET_INSTANCE instance);
+JET_ERR JET_API JetEndExternalBackupInstance(JET_INSTANCE instance);
+JET_ERR JET_API JetEndExternalBackupInstance2(JET_INSTANCE instance, JET_GRBIT grbit);
+
+/* restore and one-call backup (api_restore.c; contract: docs/contract/restore.md).  The SDK's
+ * `long` counts and generations are ESE_LONG (32 bits). */
+JET_ERR JET_API JetExternalRestoreW(JET_PWSTR szCheckpointFilePath, JET_PWSTR szLogPath,
+                                    JET_RSTMAP_W *rgrstmap, ESE_LONG crstfilemap,
+                                    JET_PWSTR szBackupLogPath, ESE_LONG genLow, ESE_LONG genHigh,
+                                    JET_PFNSTATUS pfn);
+JET_ERR JET_API JetExternalRestore2W(JET_PWSTR szCheckpointFilePath, JET_PWSTR szLogPath,
+                                     JET_RSTMAP_W *rgrstmap, ESE_LONG crstfilemap,
+                                     JET_PWSTR szBackupLogPath, JET_LOGINFO_W *pLogInfo,
+                                     JET_PWSTR szTargetInstanceName,
+                                     JET_PWSTR szTargetInstanceLogPath,
+                                     JET_PWSTR szTargetInstanceCheckpointPath,
+                                     JET_PFNSTATUS pfn);
+JET_ERR JET_API JetRestoreInstanceW(JET_INSTANCE instance, JET_PCWSTR sz, JET_PCWSTR szDest,
+                                    JET_PFNSTATUS pfn);
+JET_ERR JET_API JetBackupInstanceW(JET_INSTANCE instance, JET_PCWSTR szBackupPath,
+                                   JET_GRBIT grbit, JET_PFNSTATUS pfnStatus);
+
+/* transactions (trx.c; contract: docs/contract/transactions.md).  JET_COMMIT_ID as the SDK
+ * declares it: signLog, 4 bytes of packing, then the commit record's LGPOS as an __int64. */
+typedef struct {
+    JET_SIGNATURE signLog;
+    int32_t reserved;
+    int64_t commitId;
+} JET_COMMIT_ID;
+
+JET_ERR JET_API JetBeginTransaction(JET_SESID sesid);
+JET_ERR JET_API JetBeginTransaction2(JET_SESID sesid, JET_GRBIT grbit);
+JET_ERR JET_API JetBeginTransaction3(JET_SESID sesid, int64_t trxid, JET_GRBIT grbit);
+JET_ERR JET_API JetCommitTransaction(JET_SESID sesid, JET_GRBIT grbit);
+JET_ERR JET_API JetCommitTransaction2(JET_SESID sesid, JET_GRBIT grbit,
+                                      ESE_ULONG cmsecDurableCommit, JET_COMMIT_ID *pCommitId);
+JET_ERR JET_API JetRollback(JET_SESID sesid, JET_GRBIT grbit);
+JET_ERR JET_API JetSetSessionContext(JET_SESID sesid, JET_API_PTR ulContext);
+JET_ERR JET_API JetResetSessionContext(JET_SESID sesid);
 
 /* databases (api_database.c) */
 JET_ERR JET_API JetCreateDatabase2W(JET_SESID sesid, const WCHAR *szFilename,
