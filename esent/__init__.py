@@ -8,6 +8,9 @@ engine with the same Jet API contract that writes real ESE-format files.
 - ``esent.errors``: one exception class per ESENT error code.
 - ``esent.Instance`` / ``Session``: context managers that close children before parents.
 - ``esent.set_global_params``: process-wide parameters, before the first instance.
+- ``Instance.external_backup()`` / ``Instance.backup()`` / ``esent.restore()``: streaming
+  backup as a context manager, one-call backup sets, and restore of a full set plus its
+  incrementals.
 
 ``import esent`` imports nothing outside the standard library.
 """
@@ -19,6 +22,8 @@ from esent.columns import Column, ColumnType, Index
 from esent.database import Database
 from esent.instance import Instance
 from esent.params import get_global_param, set_global_params
+from esent import offline as _offline  # noqa: F401  (loads the format readers before manifest)
+from esent.restore_sets import restore
 from esent.session import Session
 from esent.table import Table
 
@@ -39,5 +44,6 @@ __all__ = [
     "Table",
     "errors",
     "get_global_param",
+    "restore",
     "set_global_params",
 ]

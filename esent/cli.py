@@ -7,7 +7,7 @@ Commands:
 - ``esent verify PATH``: every page and log-segment checksum, both header copies, the backup
   trailer, and for a directory (an instance's log folder or a backup set) the rules that tie
   its files together and the set's manifest.  Exit code 0 only when everything holds.
-- ``esent demo``: runs the engine through what this build implements.
+- ``esent demo``: backs up a database under load, restores it and checks it (esent.demo).
 
 Exit codes: 0 success; 1 a problem was found or a file could not be read; 2 the command line
 itself was wrong; 130 interrupted.  ``--json`` prints one JSON document on stdout, whose keys
@@ -23,14 +23,11 @@ from __future__ import annotations
 import argparse
 import contextlib
 import json
-import pathlib
 import sys
-import tempfile
-import time
 from collections.abc import Callable, Iterator, Sequence
 
 import esent
-from esent import jet
+from esent import demo
 from esent.offline import (
     CheckpointFile, DatabaseFile, FileInfo, FileKind, FileReport, LogFile, VerifyReport,
     inspect, planned_bytes, verify_path,
@@ -41,86 +38,6 @@ from esent.offline.verify import fatal_problem
 
 #: Work below this many bytes finishes too fast for a progress bar to help.
 PROGRESS_MIN_BYTES = 128 << 20
-
-
-_DEMO_WRITER = r"""
-import sys, esent
-folder = sys.argv[1]
-with esent.Instance("esent-demo-writer", system_path=folder + "/system",
-                    log_path=folder + "/logs") as inst:
-    with inst.session() as session:
-        table = session.attach_database(folder + "/demo.edb").table(
-            "events", columns=["id", "message", "payload"], key=["id"])
-        i = int(sys.argv[2])
-        while True:
-            table.insert({"id": i, "message": f"event {i}", "payload": bytes(200)})
-            print(i, flush=True)
-            i += 1
-"""
-
-
-def _demo_columns() -> list[esent.Column]:
-    return [esent.Column("id", esent.ColumnType.LONG),
-            esent.Column("message", esent.ColumnType.TEXT),
-            esent.Column("payload", esent.ColumnType.LONG_BINARY)]
-
-
-def _demo(args: argparse.Namespace) -> int:
-    """Run the engine through what this build implements and report each step: an instance and
-    its files, a database written row by row as durable commits, a writer process killed in the
-    middle of its work, and recovery bringing back every row it had committed."""
-    import subprocess
-
-    folder = pathlib.Path(args.dir or tempfile.mkdtemp(prefix="esent-demo-"))
-    rows = args.rows
-    print(f"esent {esent.__version__} on {esent.ENGINE}; files in {folder}")
-    with esent.Instance("esent-demo", system_path=folder / "system",
-                        log_path=folder / "logs") as inst:
-        handle = inst.handle
-        with inst.session() as session:
-            version = session.version()
-            print(f"  instance initialised (engine {version >> 28}.{(version >> 24) & 0xF}); "
-                  f"log {inst.get_param('LogFileSize')} KiB per generation")
-            db = session.create_database(folder / "demo.edb")
-            table = db.create_table("events", _demo_columns(),
-                                    [esent.Index("pk", ["+id"], primary=True)])
-            started = time.perf_counter()
-            for i in range(rows):
-                table.insert({"id": i, "message": f"event {i}", "payload": bytes(200)})
-            elapsed = time.perf_counter() - started
-            print(f"  inserted {rows} rows, each a durable commit: {rows / elapsed:,.0f} "
-                  f"commits/s ({elapsed:.2f} s)")
-            count = sum(1 for _ in table)
-            print(f"  read back {count} rows in key order")
-            db.close()
-    logs = sorted(path.name for path in (folder / "logs").glob("*.log"))
-    print(f"  instance terminated; log files: {', '.join(logs)}")
-    try:
-        jet.JetStopBackupInstance(handle)
-    except esent.errors.InvalidInstanceError as exc:
-        print(f"  the terminated instance's handle is refused: {exc.name} ({exc.code})")
-
-    # A writer process that dies mid-work: everything it committed must come back.
-    writer = subprocess.Popen([sys.executable, "-c", _DEMO_WRITER, str(folder), str(rows)],
-                              stdout=subprocess.PIPE, text=True)
-    time.sleep(args.crash_after)
-    writer.kill()
-    output, _ = writer.communicate()  # its stderr (nothing, unless it failed) is left visible
-    committed = {int(line) for line in output.split() if line.isdigit()}
-    print(f"  a second process inserted {len(committed)} more rows and was killed (SIGKILL)")
-    with esent.Instance("esent-demo", system_path=folder / "system",
-                        log_path=folder / "logs") as inst:
-        with inst.session() as session:
-            db = session.attach_database(folder / "demo.edb")
-            table = db.table("events", columns=["id", "message", "payload"], key=["id"])
-            ids = {row["id"] for row in table}
-            db.close()
-    lost = committed - ids
-    print(f"  recovery at JetInit: {len(ids)} rows present, committed rows lost: {len(lost)}")
-    if lost or not set(range(rows)) <= ids:
-        print("esent demo: committed rows are missing", file=sys.stderr)
-        return 1
-    return 0
 
 
 # --------------------------------------------------------------------------------------------
@@ -416,12 +333,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print only problems; the exit code tells the result")
     verify.set_defaults(run=_verify)
 
-    demo = commands.add_parser("demo", help="run the engine through what this build implements")
-    demo.add_argument("--dir", help="folder for the demo's files (default: a new temporary one)")
-    demo.add_argument("--rows", type=int, default=2000, help="rows to insert (default 2000)")
-    demo.add_argument("--crash-after", type=float, default=0.5, metavar="SECONDS",
-                      help="how long the second writer runs before it is killed (default 0.5)")
-    demo.set_defaults(run=_demo)
+    demo.add_parser(commands)
     return parser
 
 

@@ -11,6 +11,8 @@ from esent._lifecycle import NativeObject
 from esent.params import ParamValue, check_instance_params, get_param, lookup, set_param
 
 if TYPE_CHECKING:
+    from esent.backup import ExternalBackup, SetProgress
+    from esent.manifest import Manifest
     from esent.session import Session
 
 
@@ -109,6 +111,43 @@ class Instance(NativeObject):
     def get_param(self, name: str) -> ParamValue:
         """The value of a parameter as the engine holds it for this instance."""
         return get_param(self.handle, lookup(name))
+
+    # -- backup -------------------------------------------------------------------------------
+    def external_backup(self, *, incremental: bool = False, truncate: bool = False,
+                        buffer_mib: int | None = None) -> "ExternalBackup":
+        """A streaming backup of this instance, as a context manager (esent.backup explains
+        the protocol and the abort rules)::
+
+            with inst.external_backup(truncate=True) as bk:
+                for name in bk.database_files():
+                    bk.copy(name, folder / os.path.basename(name))
+                for name in bk.log_files():
+                    bk.copy(name, folder / os.path.basename(name))
+
+        ``incremental`` copies only the logs written since the last full backup that
+        truncated them; ``truncate`` marks the backup as one that handled log truncation
+        (JET_bitBackupTruncateDone), so later incrementals can build on it.
+        """
+        from esent.backup import DEFAULT_BUFFER_MIB, ExternalBackup
+
+        return ExternalBackup(self, incremental=incremental, truncate=truncate,
+                              buffer_mib=buffer_mib or DEFAULT_BUFFER_MIB)
+
+    def backup(self, destination: str | os.PathLike[str], *, incremental: bool = False,
+               parent: str | os.PathLike[str] | None = None, truncate: bool = True,
+               progress: "SetProgress | None" = None, buffer_mib: int | None = None
+               ) -> "Manifest":
+        """Back up this instance into a new backup-set directory and return its manifest.
+
+        A full set copies every attached database and the logs it needs; an incremental one
+        (``incremental=True, parent=<previous set>``) copies the logs since.  Restore with
+        ``esent.restore([full, incremental, ...], target)``.  Set layout: docs/backup-set.md.
+        """
+        from esent.backup import DEFAULT_BUFFER_MIB, write_backup_set
+
+        return write_backup_set(self, destination, incremental=incremental, parent=parent,
+                                truncate=truncate, progress=progress,
+                                buffer_mib=buffer_mib or DEFAULT_BUFFER_MIB)
 
     def stop_backup(self) -> None:
         """Call JetStopBackupInstance: a running backup fails at its next call (any thread)."""

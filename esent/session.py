@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
+from collections.abc import Iterator
 from typing import TYPE_CHECKING
 
 from esent import _esent
@@ -37,6 +39,42 @@ class Session(NativeObject):
     def version(self) -> int:
         """The engine version (JetGetVersion), major/minor/build/SP packed in 32 bits."""
         return int(_esent.JetGetVersion(self.handle))
+
+    # -- transactions -------------------------------------------------------------------------
+    def begin_transaction(self) -> None:
+        """JetBeginTransaction: open a transaction, or a nested level inside the open one."""
+        _esent.JetBeginTransaction(self.handle)
+
+    def commit(self, *, lazy: bool = False) -> None:
+        """Commit the innermost level.  A level-0 commit is durable on return unless
+        ``lazy`` (JET_bitCommitLazyFlush); ``flush()`` makes lazy commits durable."""
+        _esent.JetCommitTransaction(self.handle, _esent.JET_bitCommitLazyFlush if lazy else 0)
+
+    def rollback(self, *, all_levels: bool = False) -> None:
+        """Undo the innermost level (every level with ``all_levels``)."""
+        _esent.JetRollback(self.handle, _esent.JET_bitRollbackAll if all_levels else 0)
+
+    def flush(self) -> None:
+        """Wait until every commit made so far is durable (JET_bitWaitAllLevel0Commit)."""
+        _esent.JetCommitTransaction(self.handle, _esent.JET_bitWaitAllLevel0Commit)
+
+    @contextlib.contextmanager
+    def transaction(self, *, lazy: bool = False) -> Iterator[Session]:
+        """``with session.transaction():`` commits when the block ends normally and rolls
+        back when it ends by an exception (which then propagates).  Blocks nest.  A failing
+        rollback is chained to the original exception, never raised in its place."""
+        self.begin_transaction()
+        try:
+            yield self
+        except BaseException as original:
+            try:
+                self.rollback()
+            except BaseException as failure:
+                failure.__context__ = original.__context__
+                original.__context__ = failure
+                original.add_note(f"while rolling back: {failure!r}")
+            raise
+        self.commit(lazy=lazy)
 
     # -- databases ----------------------------------------------------------------------------
     def create_database(self, path: str | os.PathLike[str], *, overwrite: bool = False) -> Database:

@@ -32,6 +32,10 @@ typedef unsigned long ESE_ULONG;
 #ifdef JetGetTableColumnInfoW
 #undef JetGetTableColumnInfoW
 #endif
+
+/* esent.dll exports JetStopServiceInstance2 (JET_VERSION >= 0x0602, ese-backup-facts.md §3.11)
+ * but mingw-w64's esent.h predates it: declare it as the SDK does. */
+JET_ERR JET_API JetStopServiceInstance2(JET_INSTANCE instance, const JET_GRBIT grbit);
 #endif
 
 #else

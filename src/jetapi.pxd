@@ -80,10 +80,38 @@ cdef extern from "esent_compat.h" nogil:
         JET_TABLEID tableid
         ESE_ULONG cCreated
 
+    ctypedef struct JET_LGPOS:
+        unsigned short ib
+        unsigned short isec
+        ESE_LONG lGeneration
+
+    ctypedef struct JET_LOGTIME:
+        char bSeconds
+        char bMinutes
+        char bHours
+        char bDay
+        char bMonth
+        char bYear
+
+    ctypedef struct JET_SIGNATURE:
+        ESE_ULONG ulRandom
+        JET_LOGTIME logtimeCreate
+
+    ctypedef struct JET_BKINFO:
+        JET_LGPOS lgposMark
+        ESE_ULONG genLow
+        ESE_ULONG genHigh
+
     ctypedef struct JET_DBINFOMISC:
         ESE_ULONG ulVersion
         ESE_ULONG ulUpdate
+        JET_SIGNATURE signDb
         ESE_ULONG dbstate
+        JET_LGPOS lgposConsistent
+        JET_SIGNATURE signLog
+        JET_BKINFO bkinfoFullPrev
+        JET_BKINFO bkinfoIncPrev
+        JET_BKINFO bkinfoFullCur
         ESE_ULONG fShadowingDisabled
         ESE_ULONG fUpgradeDb
         ESE_ULONG dwMajorVersion
@@ -158,6 +186,51 @@ cdef extern from "esent_compat.h" nogil:
         JET_SESID sesid, JET_TABLEID tableid, const void *pvData, ESE_ULONG cbData,
         JET_GRBIT grbit)
     JET_ERR c_JetSeek "JetSeek"(JET_SESID sesid, JET_TABLEID tableid, JET_GRBIT grbit)
+
+    # transactions
+    JET_ERR c_JetBeginTransaction2 "JetBeginTransaction2"(JET_SESID sesid, JET_GRBIT grbit)
+    JET_ERR c_JetCommitTransaction "JetCommitTransaction"(JET_SESID sesid, JET_GRBIT grbit)
+    JET_ERR c_JetRollback "JetRollback"(JET_SESID sesid, JET_GRBIT grbit)
+
+    # streaming backup
+    ctypedef struct JET_LOGINFO_W:
+        ESE_ULONG cbSize
+        ESE_ULONG ulGenLow
+        ESE_ULONG ulGenHigh
+        WCHAR szBaseName[4]
+
+    ctypedef struct JET_RSTMAP_W:
+        WCHAR *szDatabaseName
+        WCHAR *szNewDatabaseName
+
+    JET_ERR c_JetBeginExternalBackupInstance "JetBeginExternalBackupInstance"(
+        JET_INSTANCE instance, JET_GRBIT grbit)
+    JET_ERR c_JetGetAttachInfoInstanceW "JetGetAttachInfoInstanceW"(
+        JET_INSTANCE instance, WCHAR *szzDatabases, ESE_ULONG cbMax, ESE_ULONG *pcbActual)
+    JET_ERR c_JetOpenFileInstanceW "JetOpenFileInstanceW"(
+        JET_INSTANCE instance, const WCHAR *szFileName, JET_HANDLE *phfFile,
+        ESE_ULONG *pulFileSizeLow, ESE_ULONG *pulFileSizeHigh)
+    JET_ERR c_JetReadFileInstance "JetReadFileInstance"(
+        JET_INSTANCE instance, JET_HANDLE hfFile, void *pv, ESE_ULONG cb, ESE_ULONG *pcbActual)
+    JET_ERR c_JetCloseFileInstance "JetCloseFileInstance"(JET_INSTANCE instance, JET_HANDLE hfFile)
+    JET_ERR c_JetGetLogInfoInstance2W "JetGetLogInfoInstance2W"(
+        JET_INSTANCE instance, WCHAR *szzLogs, ESE_ULONG cbMax, ESE_ULONG *pcbActual,
+        JET_LOGINFO_W *pLogInfo)
+    JET_ERR c_JetGetTruncateLogInfoInstanceW "JetGetTruncateLogInfoInstanceW"(
+        JET_INSTANCE instance, WCHAR *szzLogs, ESE_ULONG cbMax, ESE_ULONG *pcbActual)
+    JET_ERR c_JetTruncateLogInstance "JetTruncateLogInstance"(JET_INSTANCE instance)
+    JET_ERR c_JetEndExternalBackupInstance2 "JetEndExternalBackupInstance2"(
+        JET_INSTANCE instance, JET_GRBIT grbit)
+    JET_ERR c_JetStopServiceInstance "JetStopServiceInstance"(JET_INSTANCE instance)
+    JET_ERR c_JetStopServiceInstance2 "JetStopServiceInstance2"(
+        JET_INSTANCE instance, JET_GRBIT grbit)
+
+    # restore
+    JET_ERR c_JetExternalRestore2W "JetExternalRestore2W"(
+        WCHAR *szCheckpointFilePath, WCHAR *szLogPath, JET_RSTMAP_W *rgrstmap,
+        ESE_LONG crstfilemap, WCHAR *szBackupLogPath, JET_LOGINFO_W *pLogInfo,
+        WCHAR *szTargetInstanceName, WCHAR *szTargetInstanceLogPath,
+        WCHAR *szTargetInstanceCheckpointPath, void *pfn)
 
 
 # Test-only hooks into libese (fault injection).  On Windows the header makes them report

@@ -35,6 +35,16 @@ cdef extern from "esent_compat.h":
         JET_bitBackupEndNormal
         JET_bitBackupEndAbort
         JET_bitBackupTruncateDone
+        JET_bitStopServiceAll
+        JET_bitStopServiceBackgroundUserTasks
+        JET_bitStopServiceQuiesceCaches
+        JET_bitStopServiceResume
+
+        # transactions
+        JET_bitCommitLazyFlush
+        JET_bitWaitLastLevel0Commit
+        JET_bitWaitAllLevel0Commit
+        JET_bitRollbackAll
 
         # JET_paramLegacyFileNames
         JET_bitESE98FileNames

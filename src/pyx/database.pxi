@@ -69,13 +69,33 @@ def JetCloseDatabase(JET_SESID sesid, JET_DBID dbid, JET_GRBIT grbit=0):
     check(err, "JetCloseDatabase")
 
 
+cdef tuple _lgpos(const JET_LGPOS *p):
+    """JET_LGPOS as (generation, sector, byte offset)."""
+    return (p.lGeneration, p.isec, p.ib)
+
+
+cdef dict _signature(const JET_SIGNATURE *p):
+    cdef const JET_LOGTIME *t = &p.logtimeCreate
+    return {"ulRandom": p.ulRandom,
+            "logtimeCreate": (<unsigned char>t.bYear + 1900, <unsigned char>t.bMonth,
+                              <unsigned char>t.bDay, <unsigned char>t.bHours,
+                              <unsigned char>t.bMinutes, <unsigned char>t.bSeconds)}
+
+
+cdef dict _bkinfo(const JET_BKINFO *p):
+    return {"lgposMark": _lgpos(&p.lgposMark), "genLow": p.genLow, "genHigh": p.genHigh}
+
+
 def JetGetDatabaseFileInfo(filename, ESE_ULONG InfoLevel):
     """Read facts from a database file's header (it need not be attached).
 
     JET_DbInfoPageSize: the page size (int).  JET_DbInfoFilesize: the file size in bytes (int).
     JET_DbInfoMisc: a dict of JET_DBINFOMISC's fields (``ulVersion``, ``ulUpdate``,
     ``dbstate``, ``cbPageSize``, ``dwMajorVersion``, ``dwMinorVersion``, ``dwBuildNumber``,
-    ``lSPNumber``, ``fShadowingDisabled``, ``fUpgradeDb``).
+    ``lSPNumber``, ``fShadowingDisabled``, ``fUpgradeDb``, ``signDb`` and ``signLog`` as
+    ``{"ulRandom", "logtimeCreate"}``, ``lgposConsistent`` as ``(generation, sector, byte)``,
+    ``bkinfoFullPrev`` / ``bkinfoIncPrev`` / ``bkinfoFullCur`` as
+    ``{"lgposMark", "genLow", "genHigh"}``).
     """
     cdef bytes wpath = to_wide(filename, "filename")
     cdef const WCHAR *ppath = wide_ptr(wpath)
@@ -105,6 +125,11 @@ def JetGetDatabaseFileInfo(filename, ESE_ULONG InfoLevel):
             "dwMinorVersion": misc.dwMinorVersion, "dwBuildNumber": misc.dwBuildNumber,
             "lSPNumber": misc.lSPNumber, "fShadowingDisabled": misc.fShadowingDisabled,
             "fUpgradeDb": misc.fUpgradeDb,
+            "signDb": _signature(&misc.signDb), "signLog": _signature(&misc.signLog),
+            "lgposConsistent": _lgpos(&misc.lgposConsistent),
+            "bkinfoFullPrev": _bkinfo(&misc.bkinfoFullPrev),
+            "bkinfoIncPrev": _bkinfo(&misc.bkinfoIncPrev),
+            "bkinfoFullCur": _bkinfo(&misc.bkinfoFullCur),
         }
     if InfoLevel == JET_DbInfoFilesize:
         return u64_value
