@@ -24,6 +24,7 @@ import hashlib
 import os
 import pathlib
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -125,10 +126,15 @@ class Libese:
         return total
 
 
+args_settle = [0.0]  # seconds to let the file system settle before each measurement (--settle)
+
+
 def measure(label: str, nbytes_fn, cold: bool, source: pathlib.Path) -> tuple[str, float, int]:
-    # Every method starts with no dirty pages waiting for writeback: otherwise whichever runs
-    # after another 1 GiB write pays for that write's throttling.
+    # Every method starts with no dirty pages waiting for writeback and no freed blocks still
+    # being discarded (this disk is mounted with `discard`): otherwise whichever runs after
+    # another 1 GiB write, or after its deletion, pays for it.
     os.sync()
+    time.sleep(args_settle[0])
     if cold:
         drop_caches()
     else:
@@ -178,6 +184,19 @@ def run(args: argparse.Namespace) -> None:
                 subprocess.run(["cp", str(source), str(out / "db-cp")], check=True)
                 return source.stat().st_size
 
+            def dd_copy() -> int:
+                subprocess.run(["dd", f"if={source}", f"of={out / 'db-dd'}",
+                                f"bs={args.buffer_mib}M", "status=none"], check=True)
+                return source.stat().st_size
+
+            def esent_devnull() -> int:
+                with inst.external_backup(buffer_mib=args.buffer_mib) as bk:
+                    [name] = bk.database_files()
+                    with open(os.devnull, "wb") as sink:
+                        copied = bk.copy(name, sink.fileno(), sha256=False)
+                    bk.stop()
+                return copied.size
+
             def hashlib_alone() -> int:
                 digest = hashlib.sha256()
                 with open(source, "rb", buffering=0) as stream:
@@ -188,16 +207,21 @@ def run(args: argparse.Namespace) -> None:
             plan = [("esent, hash off", esent_copy(False)), ("esent, hash on", esent_copy(True)),
                     ("ctypes loop, hash off", ctypes_copy(False)),
                     ("ctypes loop, hash on", ctypes_copy(True)),
+                    ("esent to /dev/null (engine read side)", esent_devnull),
                     ("shutil.copyfile", shutil_copy), ("cp", cp_copy),
+                    ("dd bs=<buffer> (user-space read/write)", dd_copy),
                     ("hashlib.sha256 alone (read + hash)", hashlib_alone)]
-            for _ in range(args.repeat):
-                for label, function in plan:
+            for round_ in range(args.repeat):
+                shift = round_ % len(plan)  # rotate: no method always runs first
+                for label, function in plan[shift:] + plan[:shift]:
                     results.append(measure(label, function, args.cold, source))
                     for leftover in out.iterdir():
                         leftover.unlink()
     shutil.rmtree(out)
     best: dict[str, tuple[float, int]] = {}
+    times: dict[str, list[float]] = {}
     for label, seconds, nbytes in results:
+        times.setdefault(label, []).append(seconds)
         if label not in best or seconds < best[label][0]:
             best[label] = (seconds, nbytes)
     cache = "cold (caches dropped before each)" if args.cold else "warm"
@@ -205,10 +229,14 @@ def run(args: argparse.Namespace) -> None:
           f"MiB, page cache {cache}, best of {args.repeat}; SHA-256 implementation: "
           f"{_esent.sha256_implementation()}")
     rate = {label: nbytes / seconds / 1e6 for label, (seconds, nbytes) in best.items()}
+    print(f"{'':40s} {'best':>7}    {'MB/s':>8}   median MB/s")
     for label, (seconds, nbytes) in best.items():
-        print(f"{label:38s} {seconds:7.2f} s  {rate[label]:8,.0f} MB/s")
+        median_rate = nbytes / statistics.median(times[label]) / 1e6
+        print(f"{label:40s} {seconds:7.2f} s  {rate[label]:8,.0f}   {median_rate:8,.0f}")
     raw = max(rate["cp"], rate["shutil.copyfile"])
     print(f"esent hash off / raw copy (best of cp, shutil): {rate['esent, hash off'] / raw:.2f}x")
+    dd = rate["dd bs=<buffer> (user-space read/write)"]
+    print(f"esent hash off / dd (user-space copy):          {rate['esent, hash off'] / dd:.2f}x")
     print(f"esent hash off / ctypes loop hash off:          "
           f"{rate['esent, hash off'] / rate['ctypes loop, hash off']:.2f}x")
     print(f"esent hash on / hashlib.sha256 alone:           "
@@ -239,7 +267,7 @@ def interrupt_check(args: argparse.Namespace) -> None:
                 raise SystemExit("the copy finished before the interrupt: use a larger --size-gib")
             except KeyboardInterrupt:
                 latency = time.perf_counter() - started - args.interrupt_after
-            jet = esent.jet
+            from esent import jet
             jet.JetBeginExternalBackupInstance(inst.handle, 0)  # fails if one still ran
             jet.JetEndExternalBackupInstance2(inst.handle, jet.JET_bitBackupEndAbort)
             fds_after = len(os.listdir("/proc/self/fd"))
@@ -255,7 +283,7 @@ def rss(args: argparse.Namespace) -> None:
     for size in args.rss:
         source = build(folder, int(size * (1 << 30)))
         code = (
-            "import esent, resource, sys, os\n"
+            "import esent, sys, os\n"
             f"with esent.Instance('rss', system_path={str(folder / 'rss')!r}) as inst:\n"
             "    with inst.session() as s:\n"
             f"        s.attach_database({str(source)!r})\n"
@@ -263,7 +291,10 @@ def rss(args: argparse.Namespace) -> None:
             "            [name] = bk.database_files()\n"
             "            bk.copy(name, os.devnull, overwrite=True, fsync=False)\n"
             "            bk.stop()\n"
-            "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)\n")
+            # VmHWM, not ru_maxrss: Linux keeps ru_maxrss across fork + exec, so a child of
+            # the process that just built the database would report the builder's peak.
+            "print([int(l.split()[1]) for l in open('/proc/self/status')\n"
+            "       if l.startswith('VmHWM:')][0])\n")
         peak = int(subprocess.run([sys.executable, "-c", code], check=True,
                                   capture_output=True, text=True).stdout)
         print(f"{source.stat().st_size / MIB:8,.0f} MiB database: peak RSS {peak / 1024:,.0f} MiB")
@@ -275,12 +306,15 @@ def main() -> None:
     parser.add_argument("--dir", default="/tmp/esent-bench", help="where the databases live")
     parser.add_argument("--size-gib", type=float, default=1.0)
     parser.add_argument("--buffer-mib", type=int, default=4)
-    parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("--repeat", type=int, default=7)
     parser.add_argument("--cold", action="store_true")
+    parser.add_argument("--settle", type=float, default=0.0,
+                        help="seconds to sleep after syncing, before each measurement")
     parser.add_argument("--rss", type=float, nargs="*", metavar="GIB")
     parser.add_argument("--interrupt-after", type=float, metavar="SECONDS",
                         help="instead of measuring: Ctrl+C a copy after SECONDS and check cleanup")
     args = parser.parse_args()
+    args_settle[0] = args.settle
     if args.interrupt_after is not None:
         interrupt_check(args)
     elif args.rss:

@@ -17,6 +17,11 @@ static inline int esent_fault_arm(int kind, unsigned long long nth, int enospc)
     return -1;
 }
 static inline void esent_fault_reset(void) {}
+static inline long esent_checkpoint_now(unsigned long long instance)
+{
+    (void)instance;
+    return -1; /* JET_errRfsNotArmed-like "no such hook": esent.dll has no test hook */
+}
 static inline unsigned long long esent_fault_count(int kind)
 {
     (void)kind;
@@ -25,6 +30,7 @@ static inline unsigned long long esent_fault_count(int kind)
 
 #else
 
+#include "checkpointer.h"
 #include "fault.h"
 
 #define ESENT_HAVE_LIBESE 1
@@ -40,6 +46,11 @@ static inline void esent_fault_reset(void) { fault_reset(); }
 static inline unsigned long long esent_fault_count(int kind)
 {
     return (kind >= 0 && kind < FAULT_KIND_COUNT) ? fault_count((fault_kind)kind) : 0;
+}
+/* One checkpointer round now, synchronously (checkpointer.h): the JET_ERR. */
+static inline long esent_checkpoint_now(unsigned long long instance)
+{
+    return checkpointer_run_instance((JET_INSTANCE)instance);
 }
 
 #endif /* _WIN32 */

@@ -339,12 +339,18 @@ JET_ERR backup_begin(ese_instance *inst, JET_GRBIT grbit)
         return JET_errInvalidBackup;
     if (bk->status != BACKUP_NOT_STARTED)
         return JET_errBackupInProgress;
+    /* Pause circular deletion BEFORE reading the checkpoint: a deletion decided before the
+     * pause used a checkpoint the file already held, so it never reaches copy_mic; once paused,
+     * the checkpointer (checkpointer.h) deletes nothing until End resumes it. */
+    log_pause_deletion(inst->log);
 
     api_backup_db *dbs = NULL;
     size_t count = 0;
     JET_ERR err = api_backup_databases(inst, &dbs, &count);
-    if (err != JET_errSuccess)
+    if (err != JET_errSuccess) {
+        log_resume_deletion(inst->log);
         return err;
+    }
     for (size_t i = 0; i < count && err == JET_errSuccess; i++) {
         header_facts facts;
         db_with_header(dbs[i].db, read_header_facts, &facts);
@@ -374,6 +380,7 @@ JET_ERR backup_begin(ese_instance *inst, JET_GRBIT grbit)
                           copy_mic, &mark);
     if (err != JET_errSuccess) {
         free_state(bk); /* nothing of this Begin stays (§3.1: "on failure all flags are reset") */
+        log_resume_deletion(inst->log);
         return err;
     }
     bk->full = !incremental;
@@ -382,7 +389,6 @@ JET_ERR backup_begin(ese_instance *inst, JET_GRBIT grbit)
     osal_now(&bk->mark_time);
     /* An incremental backup has no database phase: it starts with the logs (§2). */
     bk->status = incremental ? BACKUP_LOGS_AND_PATCHES : BACKUP_DATABASES;
-    log_pause_deletion(inst->log);
     pthread_mutex_lock(&g_engine.lock);
     inst->backup_active = true;
     inst->stop_backup_requested = false; /* an earlier stop does not affect a new backup */

@@ -46,6 +46,13 @@ struct ese_bufmgr {
     bool range_locked;
     uint8_t *scratch; /* the checksummed copy written to disk */
     bm_stats stats;
+    uint64_t batch_floor; /* the log's durable position when the open batch began: its images
+                             (and so its pages' recovery position) can only come later */
+    /* under g_group_lock: membership of the group of hooks.context (bm_group_visit) */
+    void *group_context;
+    bool in_group;
+    uint32_t group_pins;
+    struct ese_bufmgr *group_next;
 };
 
 /* ---- the process-wide budget ------------------------------------------------------------- */
@@ -65,6 +72,130 @@ static bool take_budget(void)
         if (atomic_compare_exchange_weak(&g_frames_in_use, &used, used + 1))
             return true;
     return false;
+}
+
+/* ---- groups: the buffer managers that log into one log ------------------------------------
+ *
+ * Every buffer manager with log hooks is linked here under its hooks' context (the log), so
+ * the checkpointer can walk the databases of its log without knowing the engine's registry.
+ * A member visited by bm_group_visit is pinned: bm_close (and bm_set_log_hooks) wait for the
+ * visit to end, so the checkpointer never touches a freed buffer manager.  A member that
+ * leaves with dirty pages (a database whose close failed to flush) leaves its oldest recovery
+ * position behind: the log's checkpoint must never pass it (bm_group_lost_position).
+ * Lock order: g_group_lock before a buffer manager's lock; neither is held across a visit. */
+
+typedef struct lost_position {
+    void *context;
+    uint64_t position;
+    struct lost_position *next;
+} lost_position;
+
+static pthread_mutex_t g_group_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t g_group_unpinned = PTHREAD_COND_INITIALIZER;
+static ese_bufmgr *g_group_head;
+static lost_position *g_lost;
+static lost_position g_lost_fallback; /* used when no memory is left for a note */
+
+static uint64_t oldest_dirty_locked(ese_bufmgr *bm);
+
+/* Caller holds g_group_lock. */
+static void group_join_locked(ese_bufmgr *bm, void *context)
+{
+    bm->group_context = context;
+    bm->group_next = g_group_head;
+    g_group_head = bm;
+    bm->in_group = true;
+}
+
+/* Caller holds g_group_lock; waits for visits of bm to end. */
+static void group_leave_locked(ese_bufmgr *bm)
+{
+    if (!bm->in_group)
+        return;
+    while (bm->group_pins)
+        pthread_cond_wait(&g_group_unpinned, &g_group_lock);
+    for (ese_bufmgr **link = &g_group_head; *link; link = &(*link)->group_next) {
+        if (*link == bm) {
+            *link = bm->group_next;
+            break;
+        }
+    }
+    bm->in_group = false;
+    pthread_mutex_lock(&bm->lock);
+    uint64_t oldest = oldest_dirty_locked(bm);
+    pthread_mutex_unlock(&bm->lock);
+    if (oldest != UINT64_MAX) {
+        /* Changes the file never got: recovery must keep starting at or before them.  Without
+         * memory for the note, hold the checkpoint at 0 forever instead (the only safe bound). */
+        lost_position *lost = osal_malloc(sizeof *lost);
+        if (lost) {
+            *lost = (lost_position){bm->group_context, oldest, g_lost};
+            g_lost = lost;
+        } else if (!g_lost_fallback.context) {
+            g_lost_fallback = (lost_position){bm->group_context, 0, g_lost};
+            g_lost = &g_lost_fallback;
+        }
+    }
+}
+
+JET_ERR bm_group_visit(void *context, JET_ERR (*fn)(ese_bufmgr *bm, void *arg), void *arg)
+{
+    pthread_mutex_lock(&g_group_lock);
+    size_t count = 0;
+    for (ese_bufmgr *bm = g_group_head; bm; bm = bm->group_next)
+        count += bm->group_context == context;
+    ese_bufmgr **members = osal_malloc((count ? count : 1) * sizeof *members);
+    if (!members) {
+        pthread_mutex_unlock(&g_group_lock);
+        return JET_errOutOfMemory;
+    }
+    size_t n = 0;
+    for (ese_bufmgr *bm = g_group_head; bm; bm = bm->group_next) {
+        if (bm->group_context == context) {
+            bm->group_pins++;
+            members[n++] = bm;
+        }
+    }
+    pthread_mutex_unlock(&g_group_lock);
+    JET_ERR err = JET_errSuccess;
+    for (size_t i = 0; i < n && err == JET_errSuccess; i++)
+        err = fn(members[i], arg);
+    pthread_mutex_lock(&g_group_lock);
+    for (size_t i = 0; i < n; i++)
+        members[i]->group_pins--;
+    pthread_cond_broadcast(&g_group_unpinned);
+    pthread_mutex_unlock(&g_group_lock);
+    osal_free(members);
+    return err;
+}
+
+uint64_t bm_group_lost_position(void *context)
+{
+    uint64_t oldest = UINT64_MAX;
+    pthread_mutex_lock(&g_group_lock);
+    for (lost_position *lost = g_lost; lost; lost = lost->next)
+        if (lost->context == context && lost->position < oldest)
+            oldest = lost->position;
+    pthread_mutex_unlock(&g_group_lock);
+    return oldest;
+}
+
+void bm_group_forget(void *context)
+{
+    pthread_mutex_lock(&g_group_lock);
+    for (lost_position **link = &g_lost; *link;) {
+        lost_position *lost = *link;
+        if (lost->context != context) {
+            link = &lost->next;
+            continue;
+        }
+        *link = lost->next;
+        if (lost == &g_lost_fallback)
+            g_lost_fallback.context = NULL; /* static: free for the next use */
+        else
+            osal_free(lost);
+    }
+    pthread_mutex_unlock(&g_group_lock);
 }
 
 /* ---- frames ------------------------------------------------------------------------------ */
@@ -352,10 +483,6 @@ JET_ERR bm_open(ese_dbfile *db, const bm_log_hooks *hooks, ese_bufmgr **pbm)
     bm->store.ops = &k_bufmgr_store_ops;
     bm->store.page_size = db->page_size;
     bm->store.page_count = db->page_count;
-    if (hooks) {
-        bm->hooks = *hooks;
-        bm->has_log = true;
-    }
     bm->dbtime = dbfile_dbtime(db);
     bm->bucket_count = 4099;
     bm->frame_capacity = 64;
@@ -368,23 +495,33 @@ JET_ERR bm_open(ese_dbfile *db, const bm_log_hooks *hooks, ese_bufmgr **pbm)
     }
     pthread_mutex_init(&bm->lock, NULL);
     pthread_cond_init(&bm->range_released, NULL);
+    if (hooks)
+        bm_set_log_hooks(bm, hooks);
     *pbm = bm;
     return JET_errSuccess;
 }
 
 void bm_set_log_hooks(ese_bufmgr *bm, const bm_log_hooks *hooks)
 {
+    pthread_mutex_lock(&g_group_lock);
+    group_leave_locked(bm);
     pthread_mutex_lock(&bm->lock);
     if (hooks)
         bm->hooks = *hooks;
     bm->has_log = hooks != NULL;
     pthread_mutex_unlock(&bm->lock);
+    if (hooks)
+        group_join_locked(bm, hooks->context);
+    pthread_mutex_unlock(&g_group_lock);
 }
 
 void bm_close(ese_bufmgr *bm)
 {
     if (!bm)
         return;
+    pthread_mutex_lock(&g_group_lock);
+    group_leave_locked(bm); /* waits for a checkpointer visiting it */
+    pthread_mutex_unlock(&g_group_lock);
     for (size_t i = 0; i < bm->frame_count; i++) {
         osal_free(bm->frames[i]->data);
         osal_free(bm->frames[i]->before_batch);
@@ -420,6 +557,9 @@ void bm_batch_begin(ese_bufmgr *bm)
     pthread_mutex_lock(&bm->lock);
     bm->batch_open = true;
     bm->batch_count = 0;
+    /* The batch's images will be appended after this point, so at or after what is durable
+     * now: a lower bound of its pages' recovery position while they are in the batch. */
+    bm->batch_floor = bm->has_log ? bm->hooks.durable_position(bm->hooks.context) : 0;
     pthread_mutex_unlock(&bm->lock);
 }
 
@@ -495,15 +635,36 @@ JET_ERR bm_flush_older_than(ese_bufmgr *bm, uint64_t position)
     return flush_matching(bm, position);
 }
 
-uint64_t bm_oldest_dirty_position(ese_bufmgr *bm)
+/* A page of a batch not yet logged (open, or ended and being appended) has no position of its
+ * own yet: its images come at or after batch_floor.  One dirty from an earlier commit too
+ * keeps that commit's older position. */
+static uint64_t oldest_dirty_locked(ese_bufmgr *bm)
 {
     uint64_t oldest = UINT64_MAX;
-    pthread_mutex_lock(&bm->lock);
     for (size_t i = 0; i < bm->frame_count; i++) {
         frame *f = bm->frames[i];
-        if (f->valid && f->dirty && f->rec_position < oldest)
-            oldest = f->rec_position;
+        if (!f->valid)
+            continue;
+        uint64_t position;
+        if (f->in_batch) {
+            position = bm->batch_floor;
+            if (f->dirty_before_batch && f->rec_position < position)
+                position = f->rec_position;
+        } else if (f->dirty) {
+            position = f->rec_position;
+        } else {
+            continue;
+        }
+        if (position < oldest)
+            oldest = position;
     }
+    return oldest;
+}
+
+uint64_t bm_oldest_dirty_position(ese_bufmgr *bm)
+{
+    pthread_mutex_lock(&bm->lock);
+    uint64_t oldest = oldest_dirty_locked(bm);
     pthread_mutex_unlock(&bm->lock);
     return oldest;
 }

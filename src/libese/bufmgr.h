@@ -72,8 +72,22 @@ void bm_batch_discard(ese_bufmgr *bm);
 JET_ERR bm_flush_all(ese_bufmgr *bm);
 /* Write dirty pages whose image is older than `position` (the checkpointer's step). */
 JET_ERR bm_flush_older_than(ese_bufmgr *bm, uint64_t position);
-/* The oldest log position recovery would need for the pages now dirty (UINT64_MAX if none). */
+/* The oldest log position recovery would need for the pages now dirty (UINT64_MAX if none).
+ * Pages of a batch not yet logged count from the log's durable position when the batch began
+ * (their images can only come later). */
 uint64_t bm_oldest_dirty_position(ese_bufmgr *bm);
+
+/* ---- groups (the checkpointer, checkpointer.h) ---------------------------------------------
+ * Buffer managers with log hooks form one group per hooks.context (the log).  Call fn on each
+ * member of `context`'s group, stopping at the first error; each member is pinned meanwhile
+ * (bm_close and bm_set_log_hooks wait), and no lock is held while fn runs.  JET_errOutOfMemory.
+ * Members that join during the visit are not visited. */
+JET_ERR bm_group_visit(void *context, JET_ERR (*fn)(ese_bufmgr *bm, void *arg), void *arg);
+/* The oldest recovery position of pages a member of the group still had dirty when it left
+ * (closed without a successful flush: those changes are only in the log), UINT64_MAX if none. */
+uint64_t bm_group_lost_position(void *context);
+/* Forget the group's lost positions (its log is closed: the next log may reuse the address). */
+void bm_group_forget(void *context);
 
 /* ---- backup ------------------------------------------------------------------------------ */
 /* While locked, pages first..last (inclusive) are not written to the file; a flush that needs

@@ -5,6 +5,10 @@
  *   1. g_engine.lock   the registry of instances and sessions, the handle counter and the
  *                      process-wide parameters.  Held only briefly, never across I/O.
  *   2. inst->lock      one instance's state (later: its log, checkpoint and backup state).
+ * The background checkpointer (checkpointer.h) takes none of these: its round lock is taken
+ *   holding nothing and sits before a database's buffer-manager lock and the log's; it never
+ *   holds a database latch, g_engine.lock or inst->lock, so committers never wait for it.
+ *   JetTerm2 stops it (joins the thread) holding no lock, before the databases close.
  * Streaming backup (backup.c, api_backup.c) adds one lock OUTSIDE both:
  *   0. inst->backup.lock  serializes the backup calls of one instance and is held across their
  *                      file I/O (copying pages, reading logs, deleting logs, writing headers).
@@ -55,6 +59,7 @@ typedef struct ese_instance {
     JET_ERR unclean_close;                 /* first failed database close (detach or term):
                                               JetTerm2 then keeps the checkpoint where it is */
     struct ese_log *log;                   /* NULL when Recovery is "off" (instance_log.c) */
+    struct ese_checkpointer *checkpointer; /* while running with a log (checkpointer.h) */
     char *checkpoint_path;                 /* <SystemPath>/<base>.chk, UTF-8 */
     pthread_mutex_t lock;
 } ese_instance;
@@ -98,6 +103,13 @@ JET_ERR instance_log_start(ese_instance *inst, const param_value params[PARAM_SL
 
 /* Write the clean-shutdown record and the checkpoint, close the log: JetTerm's last step. */
 JET_ERR instance_log_stop(ese_instance *inst);
+
+/* Stop the background checkpointer (JetTerm2, before the databases close; idempotent). */
+void instance_checkpointer_stop(ese_instance *inst);
+
+/* JetTerm2 when a database did not close cleanly: stop the checkpointer, close the log without
+ * writing anything new (the checkpoint stays where it is, so the next JetInit replays). */
+void instance_log_close_dirty(ese_instance *inst);
 
 /* Make room for one more pointer in a registry array (caller holds g_engine.lock). */
 JET_ERR engine_reserve_locked(void ***array, size_t count, size_t *capacity);

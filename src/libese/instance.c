@@ -329,6 +329,7 @@ JET_ERR JET_API JetTerm2(JET_INSTANCE instance, JET_GRBIT grbit)
     unregister_instance_locked(inst);
     pthread_mutex_unlock(&g_engine.lock);
 
+    instance_checkpointer_stop(inst); /* before the databases it flushes close */
     backup_terminate(inst); /* an open backup ends as aborted by the server */
     /* Close its databases (api_database.c) before the log.  A database that did not close
      * cleanly (here or in an earlier JetDetachDatabase2) keeps its dirty state and needs the
@@ -340,10 +341,7 @@ JET_ERR JET_API JetTerm2(JET_INSTANCE instance, JET_GRBIT grbit)
         close_err = inst->unclean_close; /* set under the lock by a failed detach */
     pthread_mutex_unlock(&g_engine.lock);
     if (close_err != JET_errSuccess) {
-        if (inst->log) {
-            log_close(inst->log); /* what was appended is kept; nothing new is written */
-            inst->log = NULL;
-        }
+        instance_log_close_dirty(inst); /* nothing new is written: the next JetInit replays */
         err = close_err;
     } else {
         err = instance_log_stop(inst); /* the handle is gone either way; report a failed close */

@@ -4,13 +4,17 @@
  * JetInit: recovery first (recovery.h; it replays whatever the last run left), then the log is
  * opened, which also locks it: a second instance or process on the same log folder and base
  * name gets JET_errLogFilePathInUse.  The checkpoint file is written at once, so a set of files
- * always has one.  JetTerm: a clean-shutdown record, a durable flush, the checkpoint moved to the
- * end of the log, the log closed.  JET_paramRecovery "off" runs with no log at all.
+ * always has one; then the background checkpointer starts (checkpointer.h), which moves it
+ * while the instance runs.  JetTerm: the checkpointer is stopped before the databases close;
+ * after they closed cleanly, a clean-shutdown record, a durable flush, the checkpoint moved to
+ * the end of the log, the log closed.  JET_paramRecovery "off" runs with no log at all.
  */
 #include <string.h>
 #include <strings.h>
 
+#include "bufmgr.h"
 #include "checkpoint.h"
+#include "checkpointer.h"
 #include "engine.h"
 #include "log.h"
 #include "osal.h"
@@ -68,6 +72,11 @@ JET_ERR instance_log_start(ese_instance *inst, const param_value params[PARAM_SL
         log_signature(inst->log, &checkpoint.sign_log);
         log_set_checkpoint(inst->log, checkpoint.checkpoint);
         err = checkpoint_write(inst->checkpoint_path, &checkpoint);
+        if (err == JET_errSuccess) {
+            checkpointer_config cp = {inst->log, inst->checkpoint_path, &checkpoint,
+                                      config.circular};
+            err = checkpointer_start(&cp, &inst->checkpointer);
+        }
     }
     if (err != JET_errSuccess && inst->log) {
         log_abandon(inst->log);
@@ -81,10 +90,50 @@ done:
     return err;
 }
 
+void instance_checkpointer_stop(ese_instance *inst)
+{
+    checkpointer_stop(inst->checkpointer);
+    inst->checkpointer = NULL;
+}
+
+void instance_log_close_dirty(ese_instance *inst)
+{
+    instance_checkpointer_stop(inst);
+    if (inst->log) {
+        bm_group_forget(inst->log);
+        log_close(inst->log); /* what was appended is kept; nothing new is written */
+        inst->log = NULL;
+    }
+}
+
+JET_ERR checkpointer_run_instance(JET_INSTANCE instance)
+{
+    pthread_mutex_lock(&g_engine.lock);
+    ese_instance *inst;
+    JET_ERR err = engine_find_instance_locked(instance, &inst);
+    if (err == JET_errSuccess && inst->state != INSTANCE_RUNNING)
+        err = JET_errNotInitialized;
+    else if (err == JET_errSuccess && !inst->checkpointer)
+        err = JET_errLoggingDisabled;
+    if (err == JET_errSuccess)
+        inst->backup_calls++; /* JetTerm2 waits for it before it stops the checkpointer */
+    pthread_mutex_unlock(&g_engine.lock);
+    if (err != JET_errSuccess)
+        return err;
+    err = checkpointer_run(inst->checkpointer);
+    pthread_mutex_lock(&g_engine.lock);
+    if (--inst->backup_calls == 0)
+        pthread_cond_broadcast(&inst->backup_idle);
+    pthread_mutex_unlock(&g_engine.lock);
+    return err;
+}
+
 JET_ERR instance_log_stop(ese_instance *inst)
 {
+    instance_checkpointer_stop(inst);
     if (!inst->log)
         return JET_errSuccess;
+    bm_group_forget(inst->log);
     log_lsn end = 0;
     JET_ERR err = log_append(inst->log, LOG_REC_TERM, NULL, 0, &end);
     if (err == JET_errSuccess)

@@ -84,6 +84,15 @@ struct ese_log {
     int32_t published_file_generation; /* generation of <base>.log, for folder queries */
     log_stats stats;
 
+    /* under lock: the databases attached now (an ATTACH appended and no DETACH since), as
+     * their ATTACH payloads with LOG_DATABASE_REF_CARRIED set.  logical_roll_locked repeats
+     * them right after every GENERATION_START, so a replay starting anywhere in a generation
+     * (from a checkpoint, or a backup's first generation) learns every database it needs from
+     * that generation alone (libese DESIGN.md, "Checkpoints"). */
+    uint8_t *attached[256];
+    uint32_t cb_attached[256];
+    uint64_t cb_carried;          /* framed bytes of those records */
+
     atomic_uint pause_count;      /* circular deletion suspended while > 0 */
     pthread_mutex_t dir_lock;     /* folder changes: renames of a roll vs. deletions */
 
@@ -449,6 +458,28 @@ static JET_ERR append_generation_start_locked(ese_log *log, log_lsn previous_end
                                 NULL);
 }
 
+/* The carried ATTACH records may take at most a quarter of a generation, so every new
+ * generation has room for them and most of its space is left for other records (a record
+ * too large for what remains after them fails with JET_errLogBufferTooSmall). */
+static uint64_t carried_limit(const ese_log *log)
+{
+    return record_capacity_of_empty_generation(log->csec_file) / 4;
+}
+
+/* Repeat the ATTACH of every database attached now (right after a GENERATION_START). */
+static JET_ERR append_carried_attachments_locked(ese_log *log)
+{
+    JET_ERR err = JET_errSuccess;
+    for (size_t dbid = 0; dbid < 256 && err == JET_errSuccess; dbid++) {
+        if (!log->attached[dbid])
+            continue;
+        log_part part = {log->attached[dbid], log->cb_attached[dbid]};
+        err = append_record_locked(log, LOG_REC_ATTACH_DB, &part, 1, log->cb_attached[dbid],
+                                   NULL, NULL);
+    }
+    return err;
+}
+
 /* Close the current generation in memory and open the next one with its start record. */
 static JET_ERR logical_roll_locked(ese_log *log)
 {
@@ -466,7 +497,10 @@ static JET_ERR logical_roll_locked(ese_log *log)
     ese_logtime now;
     logfile_now(&now);
     ese_logtime_store(log->pending_tm_create, &now);
-    return append_generation_start_locked(log, previous_end, log->pending_tm_create);
+    JET_ERR err = append_generation_start_locked(log, previous_end, log->pending_tm_create);
+    if (err == JET_errSuccess)
+        err = append_carried_attachments_locked(log);
+    return err;
 }
 
 static uint64_t room_in_generation_locked(ese_log *log)
@@ -507,19 +541,61 @@ JET_ERR log_appendv(ese_log *log, uint8_t type, const log_part *parts, size_t pa
     }
     if (cb_payload + LOG_RECORD_HEADER_SIZE > record_capacity_of_empty_generation(log->csec_file))
         return JET_errLogBufferTooSmall;
+    /* An ATTACH / DETACH also changes the set of attached databases the log carries from
+     * generation to generation: gather an ATTACH's payload now, outside the lock. */
+    uint8_t *carried = NULL;
+    int dbid = -1;
+    if ((type == LOG_REC_ATTACH_DB || type == LOG_REC_DETACH_DB) &&
+        cb_payload >= LOG_DATABASE_REF_HEADER_SIZE && parts[0].cb > 0) {
+        dbid = ((const uint8_t *)parts[0].data)[0];
+        if (type == LOG_REC_ATTACH_DB) {
+            if (!(carried = osal_malloc((size_t)cb_payload)))
+                return JET_errOutOfMemory;
+            size_t at = 0;
+            for (size_t i = 0; i < part_count; i++) {
+                memcpy(carried + at, parts[i].data, parts[i].cb);
+                at += parts[i].cb;
+            }
+            carried[1] |= LOG_DATABASE_REF_CARRIED;
+        }
+    }
     pthread_mutex_lock(&log->lock);
     wait_for_appender_locked(log);
     JET_ERR err = JET_errLogWriteFail;
     if (!log->dead) {
         err = JET_errSuccess;
-        if (cb_payload + LOG_RECORD_HEADER_SIZE > room_in_generation_locked(log))
+        uint64_t framed = LOG_RECORD_HEADER_SIZE + cb_payload;
+        if (carried) {
+            uint64_t replaced = log->attached[dbid] ? LOG_RECORD_HEADER_SIZE +
+                                                          log->cb_attached[dbid] : 0;
+            if (log->cb_carried - replaced + framed > carried_limit(log))
+                err = JET_errTooManyAttachedDatabases; /* their ATTACHes would not fit a
+                                                          generation's start */
+        }
+        if (err == JET_errSuccess && framed > room_in_generation_locked(log)) {
             err = logical_roll_locked(log);
+            /* The new generation starts with the carried ATTACHes: it may still be short. */
+            if (err == JET_errSuccess && framed > room_in_generation_locked(log))
+                err = JET_errLogBufferTooSmall;
+        }
         if (err == JET_errSuccess)
             err = append_record_locked(log, type, parts, part_count, (uint32_t)cb_payload,
                                        lsn_start, lsn_end);
+        if (err == JET_errSuccess && dbid >= 0) {
+            if (log->attached[dbid]) {
+                log->cb_carried -= LOG_RECORD_HEADER_SIZE + log->cb_attached[dbid];
+                osal_free(log->attached[dbid]);
+            }
+            log->attached[dbid] = carried; /* NULL after a DETACH */
+            log->cb_attached[dbid] = carried ? (uint32_t)cb_payload : 0;
+            if (carried)
+                log->cb_carried += framed;
+            carried = NULL;
+        }
     }
     release_appender_locked(log);
     pthread_mutex_unlock(&log->lock);
+    osal_free(carried);
     return err;
 }
 
@@ -608,6 +684,17 @@ int32_t log_current_generation(ese_log *log)
     int32_t generation = log->append_generation;
     pthread_mutex_unlock(&log->lock);
     return generation;
+}
+
+void log_fail(ese_log *log)
+{
+    if (!log)
+        return;
+    pthread_mutex_lock(&log->lock);
+    log->dead = true;
+    pthread_cond_broadcast(&log->io_done);
+    pthread_cond_broadcast(&log->appender_free);
+    pthread_mutex_unlock(&log->lock);
 }
 
 bool log_is_dead(ese_log *log)
@@ -708,6 +795,8 @@ static void destroy(ese_log *log)
     osal_free(log->folder);
     osal_free(log->current_path);
     osal_free(log->tmp_path);
+    for (size_t dbid = 0; dbid < 256; dbid++)
+        osal_free(log->attached[dbid]);
     osal_free(log);
 }
 

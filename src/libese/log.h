@@ -41,7 +41,8 @@
  * never reported durable.
  * Record framing: u8 type, u8 ~type, u16 zero, u32 payload size, payload.  The block checksums
  * protect everything; no per-record checksum.  The first record of every generation is
- * LOG_REC_GENERATION_START.  Records never span generations.
+ * LOG_REC_GENERATION_START, followed by one carried LOG_REC_ATTACH_DB per database attached at
+ * that moment (LOG_DATABASE_REF_CARRIED).  Records never span generations.
  *
  * ---- Positions -------------------------------------------------------------------------------
  * A log_lsn is an ESE LGPOS packed into one comparable 64-bit number:
@@ -175,6 +176,14 @@ typedef struct {
     uint16_t cb_path;
 } log_database_ref;
 #define LOG_DATABASE_REF_HEADER_SIZE 32u
+/* flags: an ATTACH the log itself repeats right after the GENERATION_START of every new
+ * generation, once per database attached at that moment (an ATTACH appended, no DETACH yet).
+ * Redo starting at any position of a generation therefore knows every database attached
+ * there by reading that generation from its start (recovery.h); a carried ATTACH of a
+ * database redo already knows changes nothing.  The set is bounded: the carried records may
+ * take at most a quarter of a generation (an ATTACH past that fails with
+ * JET_errTooManyAttachedDatabases). */
+#define LOG_DATABASE_REF_CARRIED 0x01u
 
 /* Payload of the LOG_REC_BACKUP_* records (8 bytes): u32 flags, u32 generation. */
 typedef struct {
@@ -285,6 +294,11 @@ JET_ERR log_roll(ese_log *log, int32_t *new_generation);
 
 /* The generation records are being appended to now. */
 int32_t log_current_generation(ese_log *log);
+
+/* Kill the log from outside: a failure elsewhere that must stop every later commit as a failed
+ * log write does (the checkpointer's page write or checkpoint file write, checkpointer.h).
+ * Every later append, flush and roll returns JET_errLogWriteFail; nothing is written. */
+void log_fail(ese_log *log);
 
 /* True once a write or fsync failed: every later append, flush and roll fails (backup's Begin
  * answers JET_errLogWriteFail then, backup facts §3.1). */

@@ -188,6 +188,8 @@ static JET_ERR remember_database(redo_state *state, const log_database_ref *ref,
     }
     if (db->path && db->file)
         return JET_errSuccess; /* attached again after a crash: same file */
+    if (db->path && (ref->flags & LOG_DATABASE_REF_CARRIED))
+        return JET_errSuccess; /* the log repeating, at a generation's start, what redo knows */
     char *logged = osal_malloc((size_t)ref->cb_path + 1);
     if (!logged)
         return JET_errOutOfMemory;
@@ -250,14 +252,18 @@ JET_ERR redo_replay(redo_state *state, log_reader *reader, log_read_result *end_
         }
         state->stats->records++;
         state->stats->clean_end = rec.type == LOG_REC_TERM;
-        if (rec.type == LOG_REC_PAGE_IMAGE) {
+        bool attachment = rec.type == LOG_REC_ATTACH_DB || rec.type == LOG_REC_DETACH_DB;
+        if (rec.lsn_start < state->config.replay_from && !attachment) {
+            /* Before the checkpoint: its changes are in the files already.  Only which
+             * database a dbid names is needed from here (the carried ATTACHes). */
+        } else if (rec.type == LOG_REC_PAGE_IMAGE) {
             log_page_image image;
             err = log_decode_page_image(&rec, &image);
             if (err == JET_errSuccess)
                 err = keep_image(state, &image);
         } else if (rec.type == LOG_REC_COMMIT) {
             err = apply_commit(state);
-        } else if (rec.type == LOG_REC_ATTACH_DB || rec.type == LOG_REC_DETACH_DB) {
+        } else if (attachment) {
             log_database_ref ref;
             err = log_decode_database_ref(&rec, &ref);
             if (err == JET_errSuccess)
@@ -324,13 +330,19 @@ JET_ERR recovery_run(const recovery_config *config, recovery_stats *stats)
         return err;
     }
 
-    redo_config redo = {.page_size = config->page_size};
+    /* Read the checkpoint's generation from its start: the ATTACHes the log carries there
+     * (log.h, LOG_DATABASE_REF_CARRIED) name every database attached before the checkpoint;
+     * changes are replayed from the checkpoint on. */
+    redo_config redo = {.page_size = config->page_size,
+                        .replay_from = have_checkpoint ? checkpoint.checkpoint : 0};
     redo_state *state = NULL;
     log_reader *reader = NULL;
     err = redo_create(&redo, stats, &state);
     if (err == JET_errSuccess)
         err = log_reader_open(config->log_folder, config->base_name,
-                              have_checkpoint ? checkpoint.checkpoint : 0,
+                              have_checkpoint
+                                  ? LOG_LSN(log_lsn_generation(checkpoint.checkpoint), 0, 0)
+                                  : 0,
                               have_checkpoint ? &checkpoint.sign_log : NULL, &reader);
     if (err == JET_errSuccess)
         err = redo_replay(state, reader, NULL);

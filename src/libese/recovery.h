@@ -3,8 +3,11 @@
  * DESIGN.md, "Durability").  Used by JetInit (soft recovery, recovery_run) and by restore
  * (hard recovery, restore.c), which share the redo engine below.
  *
- * The log is read from the checkpoint (or from the oldest generation when there is no checkpoint
- * file).  ATTACH/DETACH records say which database file a dbid names.  Page images are held
+ * The log is read from the start of the checkpoint's generation (or from the oldest generation
+ * when there is no checkpoint file); changes are replayed from the checkpoint on, and the
+ * records before it are read only for ATTACH/DETACH: every generation starts with a carried
+ * ATTACH of each database attached then (log.h), so a database attached long before the
+ * checkpoint is still known.  ATTACH/DETACH records say which database file a dbid names.  Page images are held
  * until the COMMIT record that follows them: a commit's images and its commit record are
  * appended under one instance-wide commit latch, so the images pending when a COMMIT arrives
  * are exactly that commit's.  Images still pending at the end of the log (a crash between the
@@ -69,6 +72,11 @@ typedef struct {
     uint32_t page_size;
     redo_map_fn map;         /* NULL: apply at the path the log recorded */
     void *map_context;
+    /* Records starting before this position are read only for ATTACH / DETACH (which
+     * database a dbid names); their page images and commits are skipped.  recovery_run reads
+     * the checkpoint's generation from its start with replay_from = the checkpoint.  0: replay
+     * everything. */
+    log_lsn replay_from;
     /* Called when the replay enters a new generation (may be NULL; its result is ignored). */
     void (*on_generation)(void *context, int32_t generation);
     void *generation_context;

@@ -17,3 +17,19 @@ def _fault_reset():
 
 def _fault_count(int kind):
     return esent_fault_count(kind)
+
+
+cdef extern from "esent_testing.h" nogil:
+    long esent_checkpoint_now(unsigned long long instance)
+
+
+def checkpoint_now(JET_INSTANCE instance):
+    """Run one round of libese's background checkpointer now, synchronously: dirty pages older
+    than the end of the log are written and <base>.chk moved (circular logging then deletes the
+    generations below it).  Raises the round's error as EsentError."""
+    if not ESENT_HAVE_LIBESE:
+        raise NotImplementedError("the checkpointer hook exists only in libese")
+    cdef long err
+    with nogil:
+        err = esent_checkpoint_now(instance)
+    check(<JET_ERR>err, "checkpoint_now")

@@ -928,8 +928,15 @@ static void test_truncation_and_header_info(void)
     CHECK_ERR(JetTruncateLogInstance(e.inst), JET_errSuccess);
     for (size_t i = 0; i < nd; i++)
         CHECK(!file_exists(doomed[i]));
-    for (size_t i = 0; i < n; i++)
-        CHECK(file_exists(logs[i]));
+    /* A copied log below the checkpoint at the roll is truncated too (§3.7: deleteMac =
+     * min(checkpoint generation, copyMac)), and the background checkpointer may have moved the
+     * checkpoint past the first listed ones: every listed log NOT named for deletion stays. */
+    for (size_t i = 0; i < n; i++) {
+        bool named = false;
+        for (size_t j = 0; j < nd; j++)
+            named = named || strcmp(logs[i], doomed[j]) == 0;
+        CHECK(named || file_exists(logs[i]));
+    }
     CHECK_ERR(JetTruncateLogInstance(e.inst), JET_errSuccess); /* again: harmless */
     CHECK_ERR(JetEndExternalBackupInstance(e.inst), JET_errSuccess);
     /* bkinfoFullPrev = {Begin mark, genLow = copyMic, genHigh = copyMac-1}, seen by
