@@ -7,6 +7,9 @@ Commands:
 - ``esent verify PATH``: every page and log-segment checksum, both header copies, the backup
   trailer, and for a directory (an instance's log folder or a backup set) the rules that tie
   its files together and the set's manifest.  Exit code 0 only when everything holds.
+- ``esent backup SET --system-path DIR --database PATH`` / ``esent restore SET... --target
+  DIR``: backup sets of an instance no other process has open, and their restore
+  (esent.cli_backup).
 - ``esent demo``: backs up a database under load, restores it and checks it (esent.demo).
 
 Exit codes: 0 success; 1 a problem was found or a file could not be read; 2 the command line
@@ -27,7 +30,7 @@ import sys
 from collections.abc import Callable, Iterator, Sequence
 
 import esent
-from esent import demo
+from esent import cli_backup, demo
 from esent.offline import (
     CheckpointFile, DatabaseFile, FileInfo, FileKind, FileReport, LogFile, VerifyReport,
     inspect, planned_bytes, verify_path,
@@ -333,6 +336,7 @@ def build_parser() -> argparse.ArgumentParser:
                         help="print only problems; the exit code tells the result")
     verify.set_defaults(run=_verify)
 
+    cli_backup.add_parsers(commands, formatter)
     demo.add_parser(commands)
     return parser
 

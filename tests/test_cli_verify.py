@@ -118,13 +118,14 @@ def test_missing_path_and_usage_errors(tmp_path: pathlib.Path) -> None:
 
 @pytest.mark.libese
 def test_help_reads_well() -> None:
-    """esent --help lists exactly info, verify and demo, one line each, and the exit codes;
+    """esent --help lists exactly info, verify, backup, restore and demo, one line each, and
+    the exit codes;
     each command's --help explains what it checks and its output options."""
     result = run_cli("--help")
     assert result.returncode == 0
     listing = result.stdout.split("COMMAND\n", 1)[1].split("\noptions:", 1)[0]
     assert [line.split()[0] for line in listing.splitlines() if line.strip()] == [
-        "info", "verify", "demo"]
+        "info", "verify", "backup", "restore", "demo"]
     assert "exit codes" in result.stdout
     verify_help = run_cli("verify", "--help").stdout
     for words in ("--json", "--quiet", "single flipped bit", "backup set", "Exit code 0"):
