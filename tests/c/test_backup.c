@@ -32,35 +32,14 @@
 #include "esent.h"
 #include "fault.h"
 #include "osal.h"
+#include "support.h"
 
 #define PAGE 4096u
-#define BUF_PAGES 16u
 
 static char g_root[256];
 static int g_counter;
 
 /* ---- helpers ---------------------------------------------------------------------------------- */
-
-static const WCHAR *W(const char *s)
-{
-    static WCHAR ring[32][600];
-    static unsigned next;
-    WCHAR *out = ring[next++ % 32];
-    size_t i = 0;
-    for (; s[i] && i < 599; i++)
-        out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-    return out;
-}
-
-/* ASCII of a UTF-16 string (test paths are ASCII). */
-static void narrow(const WCHAR *w, char *out, size_t cb)
-{
-    size_t i = 0;
-    for (; w[i] && i + 1 < cb; i++)
-        out[i] = (char)w[i];
-    out[i] = 0;
-}
 
 typedef struct {
     char folder[300];
@@ -77,32 +56,17 @@ static JET_ERR start_instance(env *e, bool circular)
 {
     char name[64];
     snprintf(name, sizeof name, "bk-%d", g_counter);
-    JET_ERR err = JetCreateInstance2W(&e->inst, W(name), NULL, 0);
-    const ESE_ULONG paths[] = {JET_paramSystemPath, JET_paramLogFilePath, JET_paramTempPath};
-    for (size_t i = 0; i < 3 && err == JET_errSuccess; i++)
-        err = JetSetSystemParameterW(&e->inst, 0, paths[i], 0, W(e->folder));
-    if (err == JET_errSuccess) /* small generations: a few commits fill one */
-        err = JetSetSystemParameterW(&e->inst, 0, JET_paramLogFileSize, 64, NULL);
-    if (err == JET_errSuccess && circular)
-        err = JetSetSystemParameterW(&e->inst, 0, JET_paramCircularLog, 1, NULL);
-    if (err == JET_errSuccess)
-        err = JetInit3W(&e->inst, NULL, 0);
-    if (err == JET_errSuccess)
-        err = JetBeginSessionW(e->inst, &e->ses, NULL, NULL);
-    return err;
+    /* small generations: a few commits fill one */
+    return support_start_instance(&e->inst, &e->ses, name, e->folder, e->folder, 64, circular);
 }
 
 static JET_ERR open_table(env *e)
 {
     JET_ERR err = JetOpenTableW(e->ses, e->dbid, W("t"), NULL, 0, 0, &e->table);
-    JET_COLUMNDEF def;
     if (err == JET_errSuccess)
-        err = JetGetTableColumnInfoW(e->ses, e->table, W("id"), &def, sizeof def, 0);
-    if (err == JET_errSuccess) {
-        e->col_id = def.columnid;
-        err = JetGetTableColumnInfoW(e->ses, e->table, W("data"), &def, sizeof def, 0);
-        e->col_data = def.columnid;
-    }
+        err = support_column_id(e->ses, e->table, "id", &e->col_id);
+    if (err == JET_errSuccess)
+        err = support_column_id(e->ses, e->table, "data", &e->col_data);
     return err;
 }
 
@@ -116,34 +80,15 @@ static JET_ERR make_env(env *e, bool circular)
     JET_ERR err = start_instance(e, circular);
     if (err == JET_errSuccess)
         err = JetCreateDatabase2W(e->ses, W(e->db_path), 0, &e->dbid, 0);
-    JET_COLUMNCREATE_W cols[2] = {
-        {sizeof(JET_COLUMNCREATE_W), (WCHAR *)W("id"), JET_coltypLong, 0, JET_bitColumnNotNULL,
-         NULL, 0, 0, 0, 0},
-        {sizeof(JET_COLUMNCREATE_W), (WCHAR *)W("data"), JET_coltypLongBinary, 0, 0, NULL, 0, 0,
-         0, 0},
-    };
-    static const WCHAR key[] = {'+', 'i', 'd', 0, 0};
-    JET_INDEXCREATE_W idx;
-    memset(&idx, 0, sizeof idx);
-    idx.cbStruct = sizeof idx;
-    idx.szIndexName = (WCHAR *)W("pk");
-    idx.szKey = (WCHAR *)key;
-    idx.cbKey = sizeof key;
-    idx.grbit = JET_bitIndexPrimary;
-    JET_TABLECREATE2_W tc;
-    memset(&tc, 0, sizeof tc);
-    tc.cbStruct = sizeof tc;
-    tc.szTableName = (WCHAR *)W("t");
-    tc.rgcolumncreate = cols;
-    tc.cColumns = 2;
-    tc.rgindexcreate = &idx;
-    tc.cIndexes = 1;
+    static const char *const names[2] = {"id", "data"};
+    static const JET_COLTYP types[2] = {JET_coltypLong, JET_coltypLongBinary};
+    JET_COLUMNID ids[2];
     if (err == JET_errSuccess)
-        err = JetCreateTableColumnIndex2W(e->ses, e->dbid, &tc);
+        err = support_create_table(e->ses, e->dbid, "t", 2, names, types, JET_bitColumnNotNULL,
+                                   &e->table, ids);
     if (err == JET_errSuccess) {
-        e->table = tc.tableid;
-        e->col_id = cols[0].columnid;
-        e->col_data = cols[1].columnid;
+        e->col_id = ids[0];
+        e->col_data = ids[1];
     }
     return err;
 }
@@ -153,14 +98,7 @@ static JET_ERR insert_on(JET_SESID ses, JET_TABLEID table, JET_COLUMNID cid, JET
 {
     static uint8_t data[20000];
     memset(data, id & 0xFF, cb < sizeof data ? cb : sizeof data);
-    JET_ERR err = JetPrepareUpdate(ses, table, JET_prepInsert);
-    if (err == JET_errSuccess)
-        err = JetSetColumn(ses, table, cid, &id, sizeof id, 0, NULL);
-    if (err == JET_errSuccess && cb)
-        err = JetSetColumn(ses, table, cdata, data, (ESE_ULONG)cb, 0, NULL);
-    if (err == JET_errSuccess)
-        err = JetUpdate(ses, table, NULL, 0, NULL);
-    return err;
+    return support_insert_row(ses, table, cid, id, cdata, data, cb);
 }
 
 static JET_ERR insert_rows(env *e, int n, size_t cb)
@@ -188,6 +126,16 @@ static JET_ERR reattach(env *e)
     return err;
 }
 
+/* After the instance ended: start it again on e's folder (recovery runs), attach and open the
+ * database and open the table, each step checked. */
+static void restart(env *e)
+{
+    CHECK_ERR(start_instance(e, false), JET_errSuccess);
+    CHECK_ERR(JetAttachDatabase2W(e->ses, W(e->db_path), 0, 0), JET_errSuccess);
+    CHECK_ERR(JetOpenDatabaseW(e->ses, W(e->db_path), NULL, &e->dbid, 0), JET_errSuccess);
+    CHECK_ERR(open_table(e), JET_errSuccess);
+}
+
 static void end_env(env *e)
 {
     if (e->inst)
@@ -195,62 +143,34 @@ static void end_env(env *e)
     e->inst = 0;
 }
 
-static void *aligned_buffer(size_t cb)
-{
-    void *p = NULL;
-    if (posix_memalign(&p, 4096, cb) != 0)
-        return NULL;
-    memset(p, 0, cb);
-    return p;
-}
-
 /* Split a UTF-16 multi-string into ASCII strings; returns how many (at most max). */
 static size_t split_multi(const WCHAR *szz, size_t cb, char out[][320], size_t max)
 {
-    size_t n = 0, i = 0, units = cb / 2;
-    while (i < units && szz[i] && n < max) {
-        narrow(szz + i, out[n], 320);
-        i += strlen(out[n]) + 1;
+    size_t n = 0;
+    const WCHAR *p = szz, *end = szz + cb / sizeof(WCHAR);
+    while (p < end && n < max && support_next_name(&p, out[n], 320))
         n++;
-    }
     return n;
 }
 
 /* Read a whole backup file into a malloc'd buffer; returns the error of the first failing read. */
 static JET_ERR read_all(JET_INSTANCE inst, JET_HANDLE hf, uint8_t **pdata, uint64_t *pcb)
 {
-    uint8_t *buf = aligned_buffer(BUF_PAGES * PAGE);
-    uint8_t *all = NULL;
-    uint64_t total = 0;
-    JET_ERR err = JET_errSuccess;
-    for (;;) {
-        ESE_ULONG got = 0;
-        err = JetReadFileInstance(inst, hf, buf, BUF_PAGES * PAGE, &got);
-        if (err != JET_errSuccess || got == 0)
-            break;
-        all = realloc(all, total + got);
-        memcpy(all + total, buf, got);
-        total += got;
-    }
-    free(buf);
-    *pdata = all;
-    *pcb = total;
+    support_buffer all = {NULL, 0};
+    JET_ERR err = support_read_backup_file(inst, hf, support_sink_buffer, &all);
+    *pdata = all.data;
+    *pcb = all.cb;
     return err;
 }
 
 static JET_ERR copy_file(JET_INSTANCE inst, const char *path, uint8_t **pdata, uint64_t *pcb,
                          uint64_t *preported)
 {
-    JET_HANDLE hf = 99;
-    ESE_ULONG low = 0, high = 0;
-    JET_ERR err = JetOpenFileInstanceW(inst, W(path), &hf, &low, &high);
-    if (err != JET_errSuccess)
-        return err;
-    if (preported)
-        *preported = (uint64_t)high << 32 | low;
-    err = read_all(inst, hf, pdata, pcb);
-    JET_ERR close_err = JetCloseFileInstance(inst, hf);
-    return err != JET_errSuccess ? err : close_err;
+    support_buffer all = {NULL, 0};
+    JET_ERR err = support_copy_backup_file(inst, W(path), support_sink_buffer, &all, preported);
+    *pdata = all.data;
+    *pcb = all.cb;
+    return err;
 }
 
 static void flip_file_bit(const char *path, uint64_t offset, unsigned bit)
@@ -263,12 +183,6 @@ static void flip_file_bit(const char *path, uint64_t offset, unsigned bit)
             perror("pwrite");
     }
     close(fd);
-}
-
-static bool file_exists(const char *path)
-{
-    struct stat st;
-    return stat(path, &st) == 0;
 }
 
 static void header_of(const char *path, uint8_t *header)
@@ -370,7 +284,7 @@ static void test_full_path(void)
     CHECK_ERR(read_all(e.inst, hf, &stream, &total), JET_errSuccess);
     CHECK(total == size);
     /* a read at the end gives 0 bytes */
-    uint8_t *buf = aligned_buffer(4 * PAGE);
+    uint8_t *buf = support_aligned_alloc(4 * PAGE);
     CHECK_ERR(JetReadFileInstance(e.inst, hf, buf, 4 * PAGE, &got), JET_errSuccess);
     CHECK(got == 0);
     free(buf);
@@ -426,7 +340,7 @@ static void test_full_path(void)
     CHECK_ERR(JetGetLogInfoInstanceW(e.inst, part, sizeof part, &got), JET_errSuccess);
     CHECK(got == sizeof part && need > sizeof part);
     /* the roll: the current generation is past the last listed one */
-    CHECK(!file_exists(logs[n - 1]) == false);
+    CHECK(!support_file_exists(logs[n - 1]) == false);
     /* copy every log: raw bytes equal the file's */
     for (size_t i = 0; i < n; i++) {
         uint8_t *data = NULL;
@@ -455,7 +369,7 @@ static void test_matrix_no_backup(void)
     CHECK_ERR(make_env(&e, false), JET_errSuccess);
     ESE_ULONG cb = 0, low, high;
     JET_HANDLE hf;
-    uint8_t *buf = aligned_buffer(4 * PAGE);
+    uint8_t *buf = support_aligned_alloc(4 * PAGE);
     CHECK_ERR(JetGetAttachInfoInstanceW(e.inst, NULL, 0, &cb), JET_errNoBackup);
     CHECK_ERR(JetOpenFileInstanceW(e.inst, W(e.db_path), &hf, &low, &high), JET_errNoBackup);
     CHECK_ERR(JetReadFileInstance(e.inst, 0, buf, 4 * PAGE, &cb), JET_errNoBackup);
@@ -544,7 +458,7 @@ static void test_matrix_databases_state(void)
     CHECK_ERR(JetGetTruncateLogInfoInstanceW(e.inst, NULL, 0, &got), JET_errInvalidBackupSequence);
     CHECK_ERR(JetTruncateLogInstance(e.inst), JET_errInvalidBackupSequence);
     /* ReadFile's buffer rules */
-    uint8_t *buf = aligned_buffer(8 * PAGE + 4096);
+    uint8_t *buf = support_aligned_alloc(8 * PAGE + 4096);
     CHECK_ERR(JetReadFileInstance(e.inst, 0, buf + 8, 4 * PAGE, &got), JET_errInvalidParameter);
     CHECK_ERR(JetReadFileInstance(e.inst, 0, buf, 4 * PAGE + 512, &got), JET_errInvalidParameter);
     CHECK_ERR(JetReadFileInstance(e.inst, 0, buf, 2 * PAGE, &got), JET_errInvalidParameter);
@@ -630,7 +544,7 @@ static void test_stop_during_reads(void)
     stopper_arg a = {.inst = e.inst};
     pthread_t t;
     pthread_create(&t, NULL, stopper, &a);
-    uint8_t *buf = aligned_buffer(3 * PAGE);
+    uint8_t *buf = support_aligned_alloc(3 * PAGE);
     JET_ERR err = JET_errSuccess;
     int reads = 0;
     while (err == JET_errSuccess && reads < 100000) {
@@ -674,7 +588,7 @@ typedef struct {
 static void *reader(void *p)
 {
     reader_arg *a = p;
-    uint8_t *buf = aligned_buffer(3 * PAGE);
+    uint8_t *buf = support_aligned_alloc(3 * PAGE);
     ESE_ULONG got = 0;
     JET_ERR err;
     /* read until the end, then keep reading zero bytes, until an error comes */
@@ -853,7 +767,7 @@ static void test_log_verification(void)
     JET_HANDLE hf;
     ESE_ULONG low, high;
     CHECK_ERR(JetOpenFileInstanceW(e.inst, W(logs[1]), &hf, &low, &high), JET_errSuccess);
-    uint8_t *buf = aligned_buffer(2 * PAGE);
+    uint8_t *buf = support_aligned_alloc(2 * PAGE);
     CHECK_ERR(JetReadFileInstance(e.inst, hf, buf, PAGE, &got), JET_errInvalidParameter);
     CHECK_ERR(JetReadFileInstance(e.inst, hf, buf, 2 * PAGE, &got), JET_errLogReadVerifyFailure);
     CHECK_ERR(JetCloseFileInstance(e.inst, hf), JET_errNoBackup);
@@ -870,7 +784,7 @@ static uint32_t count_archives(const char *folder)
     for (int g = 1; g < 4096; g++) {
         char path[400];
         snprintf(path, sizeof path, "%s/edb%05X.log", folder, g);
-        n += file_exists(path);
+        n += support_file_exists(path);
     }
     return n;
 }
@@ -884,10 +798,7 @@ static void test_truncation_and_header_info(void)
      * what a truncating backup may delete. */
     CHECK_ERR(JetTerm2(e.inst, 0), JET_errSuccess);
     e.inst = 0;
-    CHECK_ERR(start_instance(&e, false), JET_errSuccess);
-    CHECK_ERR(JetAttachDatabase2W(e.ses, W(e.db_path), 0, 0), JET_errSuccess);
-    CHECK_ERR(JetOpenDatabaseW(e.ses, W(e.db_path), NULL, &e.dbid, 0), JET_errSuccess);
-    CHECK_ERR(open_table(&e), JET_errSuccess);
+    restart(&e);
     CHECK_ERR(insert_rows(&e, 5, 3000), JET_errSuccess);
     uint32_t before_count = count_archives(e.folder);
     CHECK(before_count >= 3);
@@ -927,7 +838,7 @@ static void test_truncation_and_header_info(void)
     }
     CHECK_ERR(JetTruncateLogInstance(e.inst), JET_errSuccess);
     for (size_t i = 0; i < nd; i++)
-        CHECK(!file_exists(doomed[i]));
+        CHECK(!support_file_exists(doomed[i]));
     /* A copied log below the checkpoint at the roll is truncated too (§3.7: deleteMac =
      * min(checkpoint generation, copyMac)), and the background checkpointer may have moved the
      * checkpoint past the first listed ones: every listed log NOT named for deletion stays. */
@@ -935,7 +846,7 @@ static void test_truncation_and_header_info(void)
         bool named = false;
         for (size_t j = 0; j < nd; j++)
             named = named || strcmp(logs[i], doomed[j]) == 0;
-        CHECK(named || file_exists(logs[i]));
+        CHECK(named || support_file_exists(logs[i]));
     }
     CHECK_ERR(JetTruncateLogInstance(e.inst), JET_errSuccess); /* again: harmless */
     CHECK_ERR(JetEndExternalBackupInstance(e.inst), JET_errSuccess);
@@ -1054,7 +965,7 @@ static void test_term_and_stop_service(void)
     JET_HANDLE hf;
     ESE_ULONG low, high, got;
     CHECK_ERR(JetOpenFileInstanceW(e.inst, W(e.db_path), &hf, &low, &high), JET_errSuccess);
-    uint8_t *buf = aligned_buffer(4 * PAGE);
+    uint8_t *buf = support_aligned_alloc(4 * PAGE);
     CHECK_ERR(JetReadFileInstance(e.inst, hf, buf, 4 * PAGE, &got), JET_errSuccess);
     /* StopBackup ends it (as aborted by the server) and terminates with a handle open */
     CHECK_ERR(JetTerm2(e.inst, JET_bitTermStopBackup), JET_errSuccess);
@@ -1104,15 +1015,8 @@ static void test_recovery_after_backup(void)
     CHECK_ERR(insert_rows(&e, 10, 2000), JET_errSuccess);
     CHECK_ERR(JetTerm2(e.inst, JET_bitTermAbrupt), JET_errSuccess);
     e.inst = 0;
-    CHECK_ERR(start_instance(&e, false), JET_errSuccess);
-    CHECK_ERR(JetAttachDatabase2W(e.ses, W(e.db_path), 0, 0), JET_errSuccess);
-    CHECK_ERR(JetOpenDatabaseW(e.ses, W(e.db_path), NULL, &e.dbid, 0), JET_errSuccess);
-    CHECK_ERR(open_table(&e), JET_errSuccess);
-    int rows = 0;
-    for (JET_ERR err = JetMove(e.ses, e.table, JET_MoveFirst, 0); err == JET_errSuccess;
-         err = JetMove(e.ses, e.table, JET_MoveNext, 0))
-        rows++;
-    CHECK(rows == 20);
+    restart(&e);
+    CHECK(support_count_rows(e.ses, e.table) == 20);
     end_env(&e);
 }
 
@@ -1125,7 +1029,7 @@ static void test_faults(void)
     CHECK_ERR(insert_rows(&e, 10, 3000), JET_errSuccess);
     ESE_ULONG got, low, high;
     JET_HANDLE hf;
-    uint8_t *buf = aligned_buffer(8 * PAGE);
+    uint8_t *buf = support_aligned_alloc(8 * PAGE);
 
     /* a database page read fails: that database only; the handle is closed */
     CHECK_ERR(JetBeginExternalBackupInstance(e.inst, 0), JET_errSuccess);
@@ -1229,15 +1133,8 @@ static void test_term_keeps_checkpoint_after_failed_close(void)
     CHECK_ERR(JetTerm2(e.inst, JET_bitTermComplete), JET_errDiskIO);
     fault_reset();
     e.inst = 0;
-    CHECK_ERR(start_instance(&e, false), JET_errSuccess);
-    CHECK_ERR(JetAttachDatabase2W(e.ses, W(e.db_path), 0, 0), JET_errSuccess);
-    CHECK_ERR(JetOpenDatabaseW(e.ses, W(e.db_path), NULL, &e.dbid, 0), JET_errSuccess);
-    CHECK_ERR(open_table(&e), JET_errSuccess);
-    int rows = 0;
-    for (JET_ERR err = JetMove(e.ses, e.table, JET_MoveFirst, 0); err == JET_errSuccess;
-         err = JetMove(e.ses, e.table, JET_MoveNext, 0))
-        rows++;
-    CHECK(rows == 25);
+    restart(&e);
+    CHECK(support_count_rows(e.ses, e.table) == 25);
     /* the same through a failed detach */
     CHECK_ERR(JetCloseTable(e.ses, e.table), JET_errSuccess);
     CHECK_ERR(JetCloseDatabase(e.ses, e.dbid, 0), JET_errSuccess);
@@ -1258,12 +1155,8 @@ static void test_term_keeps_checkpoint_after_failed_close(void)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(g_root, sizeof g_root, "%s/libese-backup-XXXXXX", tmp ? tmp : "/tmp");
-    if (!mkdtemp(g_root)) {
-        perror("mkdtemp");
+    if (support_make_root(g_root, sizeof g_root, "libese-backup") != 0)
         return 2;
-    }
     test_header_slot_rules();
     test_full_path();
     test_matrix_no_backup();
@@ -1278,9 +1171,6 @@ int main(void)
     test_recovery_after_backup();
     test_faults();
     test_term_keeps_checkpoint_after_failed_close();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_root);
-    if (system(cmd) != 0)
-        fprintf(stderr, "could not remove %s\n", g_root);
+    support_remove_tree(g_root);
     return check_summary();
 }

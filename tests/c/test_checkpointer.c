@@ -34,63 +34,14 @@
 #include "log.h"
 #include "powerloss.h"
 #include "recovery.h"
+#include "support.h"
 
 #define PAGE 4096u
-#define VALUE_SIZE 700u
+#define VALUE_SIZE SUPPORT_VALUE_SIZE
 
 static char g_root[256];
 
 /* ---- helpers ------------------------------------------------------------------------------- */
-
-static const WCHAR *W(const char *s)
-{
-    static WCHAR ring[16][512];
-    static unsigned next;
-    WCHAR *out = ring[next++ % 16];
-    size_t i = 0;
-    for (; s[i] && i < 511; i++)
-        out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-    return out;
-}
-
-static void to_ascii(const WCHAR *w, char *out, size_t cb)
-{
-    size_t i = 0;
-    for (; w[i] && i + 1 < cb; i++)
-        out[i] = (char)w[i];
-    out[i] = 0;
-}
-
-static void path(char *out, size_t cb, const char *a, const char *b)
-{
-    snprintf(out, cb, "%s/%s", a, b);
-}
-
-static void remove_tree(const char *p)
-{
-    DIR *d = opendir(p);
-    if (d) {
-        struct dirent *e;
-        while ((e = readdir(d))) {
-            if (!strcmp(e->d_name, ".") || !strcmp(e->d_name, ".."))
-                continue;
-            char sub[1024];
-            path(sub, sizeof sub, p, e->d_name);
-            remove_tree(sub);
-        }
-        closedir(d);
-        rmdir(p);
-    } else {
-        unlink(p);
-    }
-}
-
-static bool file_exists(const char *p)
-{
-    struct stat st;
-    return stat(p, &st) == 0;
-}
 
 /* Archived generations in the folder: how many, and the oldest (0 if none). */
 static int archives(const char *folder, int32_t *oldest)
@@ -118,7 +69,7 @@ static int archives(const char *folder, int32_t *oldest)
 static log_lsn checkpoint_of(const char *folder)
 {
     char chk[400];
-    path(chk, sizeof chk, folder, "edb.chk");
+    support_path(chk, sizeof chk, folder, "edb.chk");
     checkpoint_data data;
     memset(&data, 0, sizeof data);
     return checkpoint_read(chk, NULL, &data, NULL) == JET_errSuccess ? data.checkpoint : 0;
@@ -150,33 +101,15 @@ static JET_ERR start(env *e)
     snprintf(name, sizeof name, "ckpt-%d", n++);
     snprintf(slash, sizeof slash, "%s/", e->folder);
     snprintf(temp, sizeof temp, "%s/tmp.edb", e->folder);
-    e->inst = 0;
-    JET_ERR err = JetCreateInstance2W(&e->inst, W(name), NULL, 0);
-    if (err == JET_errSuccess)
-        err = JetSetSystemParameterW(&e->inst, 0, JET_paramSystemPath, 0, W(slash));
-    if (err == JET_errSuccess)
-        err = JetSetSystemParameterW(&e->inst, 0, JET_paramLogFilePath, 0, W(slash));
-    if (err == JET_errSuccess)
-        err = JetSetSystemParameterW(&e->inst, 0, JET_paramTempPath, 0, W(temp));
-    if (err == JET_errSuccess) /* 64 KiB generations: a roll every dozen rows */
-        err = JetSetSystemParameterW(&e->inst, 0, JET_paramLogFileSize, 64, NULL);
-    if (err == JET_errSuccess)
-        err = JetSetSystemParameterW(&e->inst, 0, JET_paramCircularLog, e->circular, NULL);
-    if (err == JET_errSuccess)
-        err = JetInit3W(&e->inst, NULL, 0);
-    if (err == JET_errSuccess)
-        err = JetBeginSessionW(e->inst, &e->ses, NULL, NULL);
-    return err;
+    /* 64 KiB generations: a roll every dozen rows */
+    return support_start_instance(&e->inst, &e->ses, name, slash, temp, 64, e->circular);
 }
 
 static JET_ERR find_columns(env *e)
 {
-    JET_COLUMNDEF def;
-    JET_ERR err = JetGetTableColumnInfoW(e->ses, e->table, W("id"), &def, sizeof def, JET_ColInfo);
-    e->col_id = def.columnid;
+    JET_ERR err = support_column_id(e->ses, e->table, "id", &e->col_id);
     if (err == JET_errSuccess)
-        err = JetGetTableColumnInfoW(e->ses, e->table, W("value"), &def, sizeof def, JET_ColInfo);
-    e->col_value = def.columnid;
+        err = support_column_id(e->ses, e->table, "value", &e->col_value);
     return err;
 }
 
@@ -185,42 +118,19 @@ static JET_ERR create(env *e, const char *name, bool circular)
 {
     memset(e, 0, sizeof *e);
     e->circular = circular;
-    path(e->folder, sizeof e->folder, g_root, name);
-    remove_tree(e->folder);
-    mkdir(e->folder, 0700);
-    path(e->db, sizeof e->db, e->folder, "data.edb");
+    support_fresh_dir(e->folder, sizeof e->folder, g_root, name);
+    support_path(e->db, sizeof e->db, e->folder, "data.edb");
     JET_ERR err = start(e);
     if (err == JET_errSuccess)
         err = JetCreateDatabase2W(e->ses, W(e->db), 0, &e->dbid, 0);
-    JET_COLUMNCREATE_W cols[2];
-    memset(cols, 0, sizeof cols);
-    cols[0].cbStruct = cols[1].cbStruct = sizeof cols[0];
-    cols[0].szColumnName = (WCHAR *)W("id");
-    cols[0].coltyp = JET_coltypLong;
-    cols[0].grbit = JET_bitColumnNotNULL;
-    cols[1].szColumnName = (WCHAR *)W("value");
-    cols[1].coltyp = JET_coltypLongBinary;
-    static const WCHAR key[] = {'+', 'i', 'd', 0, 0};
-    JET_INDEXCREATE_W index;
-    memset(&index, 0, sizeof index);
-    index.cbStruct = sizeof index;
-    index.szIndexName = (WCHAR *)W("pk");
-    index.szKey = (WCHAR *)key;
-    index.cbKey = sizeof key;
-    index.grbit = JET_bitIndexPrimary;
-    JET_TABLECREATE2_W tc;
-    memset(&tc, 0, sizeof tc);
-    tc.cbStruct = sizeof tc;
-    tc.szTableName = (WCHAR *)W("t");
-    tc.rgcolumncreate = cols;
-    tc.cColumns = 2;
-    tc.rgindexcreate = &index;
-    tc.cIndexes = 1;
+    static const char *const names[2] = {"id", "value"};
+    static const JET_COLTYP types[2] = {JET_coltypLong, JET_coltypLongBinary};
+    JET_COLUMNID ids[2] = {0, 0};
     if (err == JET_errSuccess)
-        err = JetCreateTableColumnIndex2W(e->ses, e->dbid, &tc);
-    e->table = tc.tableid;
-    e->col_id = cols[0].columnid;
-    e->col_value = cols[1].columnid;
+        err = support_create_table(e->ses, e->dbid, "t", 2, names, types, JET_bitColumnNotNULL,
+                                   &e->table, ids);
+    e->col_id = ids[0];
+    e->col_value = ids[1];
     return err;
 }
 
@@ -229,11 +139,7 @@ static JET_ERR reopen(env *e)
 {
     JET_ERR err = start(e);
     if (err == JET_errSuccess)
-        err = JetAttachDatabase2W(e->ses, W(e->db), 0, 0);
-    if (err == JET_errSuccess)
-        err = JetOpenDatabaseW(e->ses, W(e->db), NULL, &e->dbid, 0);
-    if (err == JET_errSuccess)
-        err = JetOpenTableW(e->ses, e->dbid, W("t"), NULL, 0, 0, &e->table);
+        err = support_open_table(e->ses, e->db, true, &e->dbid, "t", &e->table);
     if (err == JET_errSuccess)
         err = find_columns(e);
     return err;
@@ -249,15 +155,8 @@ static JET_ERR term(env *e)
 static JET_ERR insert_on(JET_SESID ses, JET_TABLEID table, const env *e, int32_t id)
 {
     uint8_t value[VALUE_SIZE];
-    memset(value, (uint8_t)(id * 7 + 1), sizeof value);
-    JET_ERR err = JetPrepareUpdate(ses, table, JET_prepInsert);
-    if (err == JET_errSuccess)
-        err = JetSetColumn(ses, table, e->col_id, &id, sizeof id, 0, NULL);
-    if (err == JET_errSuccess)
-        err = JetSetColumn(ses, table, e->col_value, value, sizeof value, 0, NULL);
-    if (err == JET_errSuccess)
-        err = JetUpdate(ses, table, NULL, 0, NULL);
-    return err;
+    support_fill_value(value, id);
+    return support_insert_row(ses, table, e->col_id, id, e->col_value, value, sizeof value);
 }
 
 static JET_ERR insert(env *e, int32_t id)
@@ -286,9 +185,7 @@ static int count_rows(env *e)
         ESE_ULONG cb = 0;
         JetRetrieveColumn(e->ses, e->table, e->col_id, &id, sizeof id, &cb, 0, NULL);
         JetRetrieveColumn(e->ses, e->table, e->col_value, value, sizeof value, &cb, 0, NULL);
-        good = good && id == count && cb == VALUE_SIZE;
-        for (uint32_t i = 0; good && i < VALUE_SIZE; i++)
-            good = value[i] == (uint8_t)(id * 7 + 1);
+        good = good && id == count && support_value_ok(value, cb, id);
         count++;
         move = JetMove(e->ses, e->table, JET_MoveNext, 0);
     }
@@ -401,8 +298,8 @@ static void test_crash(bool power, uint64_t seed)
     CHECK(rows == CRASH_ROWS_BEFORE + CRASH_ROWS_AFTER);
 
     memset(&e, 0, sizeof e);
-    path(e.folder, sizeof e.folder, g_root, power ? "crash-power" : "crash-kill");
-    path(e.db, sizeof e.db, e.folder, "data.edb");
+    support_path(e.folder, sizeof e.folder, g_root, power ? "crash-power" : "crash-kill");
+    support_path(e.db, sizeof e.db, e.folder, "data.edb");
     CHECK(checkpoint_of(e.folder) == checkpoint && log_lsn_generation(checkpoint) > 5);
     /* Redo itself: from the checkpoint (only the rows after it are replayed), knowing the
      * database from the ATTACH carried into the checkpoint's generation. */
@@ -422,23 +319,11 @@ static void test_crash(bool power, uint64_t seed)
 /* Read a file through the backup API to its end. */
 static JET_ERR read_through(env *e, const WCHAR *name, const char *dest)
 {
-    JET_HANDLE hf = 0;
-    ESE_ULONG low = 0, high = 0;
-    JET_ERR err = JetOpenFileInstanceW(e->inst, name, &hf, &low, &high);
-    if (err != JET_errSuccess)
-        return err;
     FILE *f = dest ? fopen(dest, "wb") : NULL;
-    static uint8_t buf[16 * PAGE] __attribute__((aligned(4096)));
-    ESE_ULONG got = 0;
-    do {
-        err = JetReadFileInstance(e->inst, hf, buf, sizeof buf, &got);
-        if (f && got)
-            fwrite(buf, 1, got, f);
-    } while (err == JET_errSuccess && got);
+    JET_ERR err = support_copy_backup_file(e->inst, name, support_sink_file, f, NULL);
     if (f)
         fclose(f);
-    JET_ERR close_err = JetCloseFileInstance(e->inst, hf);
-    return err != JET_errSuccess ? err : close_err;
+    return err;
 }
 
 /* The rest of a full backup after Begin: the database (into db_dest when not NULL), the logs
@@ -451,21 +336,16 @@ static void finish_backup(env *e, const char *db_dest, const char *log_dest, boo
     ESE_ULONG cb = 0;
     CHECK_ERR(JetGetAttachInfoInstanceW(e->inst, names, sizeof names, &cb), JET_errSuccess);
     if (db_name)
-        to_ascii(names, db_name, cb_db_name);
+        support_narrow(names, db_name, cb_db_name);
     CHECK_ERR(read_through(e, names, db_dest), JET_errSuccess);
     if (pnamed) {
         static WCHAR doomed[16384];
         CHECK_ERR(JetGetTruncateLogInfoInstanceW(e->inst, doomed, sizeof doomed, &cb),
                   JET_errSuccess);
         *pnamed = 0;
-        for (const WCHAR *p = doomed; *p; (*pnamed)++) {
-            char name[600];
-            to_ascii(p, name, sizeof name);
-            CHECK(file_exists(name));
-            while (*p)
-                p++;
-            p++;
-        }
+        char name[600];
+        for (const WCHAR *p = doomed; support_next_name(&p, name, sizeof name); (*pnamed)++)
+            CHECK(support_file_exists(name));
     }
     static WCHAR logs[16384];
     JET_LOGINFO_W local;
@@ -475,16 +355,12 @@ static void finish_backup(env *e, const char *db_dest, const char *log_dest, boo
     CHECK_ERR(JetGetLogInfoInstance2W(e->inst, logs, sizeof logs, &cb, info), JET_errSuccess);
     if (log_dest)
         mkdir(log_dest, 0700);
-    for (const WCHAR *p = logs; *p;) {
-        char src[600], dst[800];
-        to_ascii(p, src, sizeof src);
-        while (*p)
-            p++;
-        p++;
+    char src[600], dst[800];
+    for (const WCHAR *p = logs; support_next_name(&p, src, sizeof src);) {
         char *dest = NULL;
         if (log_dest) {
             const char *base = strrchr(src, '/');
-            path(dst, sizeof dst, log_dest, base ? base + 1 : src);
+            support_path(dst, sizeof dst, log_dest, base ? base + 1 : src);
             dest = dst;
         }
         CHECK_ERR(read_through(e, W(src), dest), JET_errSuccess);
@@ -536,18 +412,12 @@ static void test_circular(void)
 /* ---- 4. backup truncation after checkpoints; restore of such a backup --------------------------- */
 
 static JET_ERR restore2(const char *backup_logs, const char *original, const char *copy,
-                        JET_LOGINFO_W *loginfo)
+                        const JET_LOGINFO_W *loginfo)
 {
     char chk[400];
-    path(chk, sizeof chk, g_root, "restore-chk");
+    support_path(chk, sizeof chk, g_root, "restore-chk");
     mkdir(chk, 0700);
-    static WCHAR w_original[512], w_copy[512], w_chk[512], w_logs[512];
-    memcpy(w_original, W(original), sizeof w_original);
-    memcpy(w_copy, W(copy), sizeof w_copy);
-    memcpy(w_chk, W(chk), sizeof w_chk);
-    memcpy(w_logs, W(backup_logs), sizeof w_logs);
-    JET_RSTMAP_W map = {w_original, w_copy};
-    return JetExternalRestore2W(w_chk, NULL, &map, 1, w_logs, loginfo, NULL, NULL, NULL, NULL);
+    return support_external_restore(chk, backup_logs, original, copy, loginfo, NULL, NULL);
 }
 
 static void test_truncate_and_restore(void)
@@ -565,11 +435,9 @@ static void test_truncate_and_restore(void)
     CHECK(oldest == 1 && checkpoint_gen > 4);
 
     char set[300], db_copy[400], logs[400], db_name[400];
-    path(set, sizeof set, g_root, "truncate-set");
-    remove_tree(set);
-    mkdir(set, 0700);
-    path(db_copy, sizeof db_copy, set, "copy.edb");
-    path(logs, sizeof logs, set, "logs");
+    support_fresh_dir(set, sizeof set, g_root, "truncate-set");
+    support_path(db_copy, sizeof db_copy, set, "copy.edb");
+    support_path(logs, sizeof logs, set, "logs");
     CHECK_ERR(JetBeginExternalBackupInstance(e.inst, 0), JET_errSuccess);
     JET_LOGINFO_W info;
     int named = -1;
@@ -592,9 +460,7 @@ static void test_truncate_and_restore(void)
     CHECK_ERR(restore2(logs, db_name, db_copy, &info), JET_errSuccess);
     env r;
     memset(&r, 0, sizeof r);
-    path(r.folder, sizeof r.folder, g_root, "truncate-reader");
-    remove_tree(r.folder);
-    mkdir(r.folder, 0700);
+    support_fresh_dir(r.folder, sizeof r.folder, g_root, "truncate-reader");
     snprintf(r.db, sizeof r.db, "%s", db_copy);
     CHECK_ERR(reopen(&r), JET_errSuccess);
     CHECK(count_rows(&r) == 80);
@@ -658,7 +524,7 @@ static void test_failed_detach(void)
     log_lsn at_init = checkpoint_of(e.folder);
     CHECK_ERR(insert_range(&e, 0, 30), JET_errSuccess);
     char other[400];
-    path(other, sizeof other, e.folder, "other.edb");
+    support_path(other, sizeof other, e.folder, "other.edb");
     JET_DBID other_dbid = 0;
     CHECK_ERR(JetCreateDatabase2W(e.ses, W(other), 0, &other_dbid, 0), JET_errSuccess);
     CHECK_ERR(JetCloseTable(e.ses, e.table), JET_errSuccess);
@@ -698,9 +564,7 @@ static void *writer(void *p)
     JET_TABLEID table = 0;
     w->err = JetBeginSessionW(w->e->inst, &ses, NULL, NULL);
     if (w->err == JET_errSuccess)
-        w->err = JetOpenDatabaseW(ses, W(w->e->db), NULL, &dbid, 0);
-    if (w->err == JET_errSuccess)
-        w->err = JetOpenTableW(ses, dbid, W("t"), NULL, 0, 0, &table);
+        w->err = support_open_table(ses, w->e->db, false, &dbid, "t", &table);
     for (int i = 0; i < ROWS_PER_WRITER && w->err == JET_errSuccess; i++)
         w->err = insert_on(ses, table, w->e, i * WRITERS + w->index);
     if (table)
@@ -741,11 +605,8 @@ static void test_concurrent(void)
 
 int main(void)
 {
-    snprintf(g_root, sizeof g_root, "/tmp/test_checkpointer-XXXXXX");
-    if (!mkdtemp(g_root)) {
-        perror("mkdtemp");
+    if (support_make_root(g_root, sizeof g_root, "test_checkpointer") != 0)
         return 2;
-    }
     /* forks first, while no thread exists yet */
     test_crash(false, 0);
     test_crash(true, 12345);
@@ -756,6 +617,6 @@ int main(void)
     test_faults();
     test_failed_detach();
     test_concurrent();
-    remove_tree(g_root);
+    support_remove_tree(g_root);
     return check_summary();
 }

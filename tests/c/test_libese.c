@@ -16,21 +16,9 @@
 #include "esent.h"
 #include "fault.h"
 #include "osal.h"
+#include "support.h"
 
 static char g_folder[256];
-
-/* A UTF-16 copy of an ASCII string, in a static ring so tests can inline them. */
-static const WCHAR *W(const char *s)
-{
-    static WCHAR ring[16][300];
-    static unsigned next;
-    WCHAR *out = ring[next++ % 16];
-    size_t i = 0;
-    for (; s[i] && i < 299; i++)
-        out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-    return out;
-}
 
 static const WCHAR *unique(void)
 {
@@ -222,11 +210,7 @@ static void *stress_worker(void *arg)
         char name[64];
         snprintf(name, sizeof name, "stress-%d-%d", id, round);
         WCHAR wname[64];
-        size_t i = 0;
-        for (; name[i]; i++)
-            wname[i] = (WCHAR)name[i];
-        wname[i] = 0;
-        if (JetCreateInstance2W(&inst, wname, NULL, 0) != JET_errSuccess) {
+        if (JetCreateInstance2W(&inst, support_widen(wname, 64, name), NULL, 0) != JET_errSuccess) {
             errors++;
             continue;
         }
@@ -261,12 +245,8 @@ static void test_threads(void)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(g_folder, sizeof g_folder, "%s/libese-c-test-XXXXXX", tmp ? tmp : "/tmp");
-    if (!mkdtemp(g_folder)) {
-        perror("mkdtemp");
+    if (support_make_root(g_folder, sizeof g_folder, "libese-c-test") != 0)
         return 2;
-    }
     test_lifecycle();
     test_params();
     test_allocation_fault_walk();

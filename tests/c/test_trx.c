@@ -31,24 +31,13 @@
 #include "osal.h"
 #include "powerloss.h"
 #include "session.h"
+#include "support.h"
 
 
 static char g_root[256];
 static int g_case;
 
 /* ---- small helpers ------------------------------------------------------------------------- */
-
-static const WCHAR *W(const char *s)
-{
-    static WCHAR ring[32][300];
-    static unsigned next;
-    WCHAR *out = ring[next++ % 32];
-    size_t i = 0;
-    for (; s[i] && i < 299; i++)
-        out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-    return out;
-}
 
 typedef struct {
     char folder[300];
@@ -60,25 +49,12 @@ static JET_ERR env_start(env *e)
 {
     char name[64];
     snprintf(name, sizeof name, "trx-test-%d-%d", (int)getpid(), g_case++);
-    e->inst = 0;
-    JET_ERR err = JetCreateInstance2W(&e->inst, W(name), NULL, 0);
-    const ESE_ULONG paths[] = {JET_paramSystemPath, JET_paramLogFilePath, JET_paramTempPath};
-    for (size_t i = 0; i < 3 && err >= 0; i++)
-        err = JetSetSystemParameterW(&e->inst, 0, paths[i], 0, W(e->folder));
-    if (err >= 0)
-        err = JetSetSystemParameterW(&e->inst, 0, JET_paramLogFileSize, 1024, NULL);
-    if (err >= 0)
-        err = JetInit3W(&e->inst, NULL, 0);
-    return err;
+    return support_start_instance(&e->inst, NULL, name, e->folder, e->folder, 1024, false);
 }
 
 static void env_new(env *e, const char *tag)
 {
-    snprintf(e->folder, sizeof e->folder, "%s/%s", g_root, tag);
-    char cmd[700];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s' && mkdir -p '%s'", e->folder, e->folder);
-    if (system(cmd) != 0)
-        perror("mkdir");
+    support_fresh_dir(e->folder, sizeof e->folder, g_root, tag);
     snprintf(e->db_path, sizeof e->db_path, "%s/t.edb", e->folder);
 }
 
@@ -111,37 +87,14 @@ static JET_COLUMNID g_id, g_val, g_blob;
 
 static JET_ERR create_table(JET_SESID ses, JET_DBID dbid, const char *name, JET_TABLEID *ptab)
 {
-    JET_COLUMNCREATE_W cols[3];
-    memset(cols, 0, sizeof cols);
-    const char *names[3] = {"Id", "Val", "Blob"};
-    JET_COLTYP types[3] = {JET_coltypLong, JET_coltypLong, JET_coltypLongBinary};
-    for (int i = 0; i < 3; i++) {
-        cols[i].cbStruct = sizeof cols[i];
-        cols[i].szColumnName = (WCHAR *)W(names[i]);
-        cols[i].coltyp = types[i];
-    }
-    static const WCHAR key[] = {'+', 'I', 'd', 0, 0};
-    JET_INDEXCREATE_W idx;
-    memset(&idx, 0, sizeof idx);
-    idx.cbStruct = sizeof idx;
-    idx.szIndexName = (WCHAR *)W("PK");
-    idx.szKey = (WCHAR *)key;
-    idx.cbKey = sizeof key;
-    idx.grbit = JET_bitIndexPrimary;
-    JET_TABLECREATE2_W tc;
-    memset(&tc, 0, sizeof tc);
-    tc.cbStruct = sizeof tc;
-    tc.szTableName = (WCHAR *)W(name);
-    tc.rgcolumncreate = cols;
-    tc.cColumns = 3;
-    tc.rgindexcreate = &idx;
-    tc.cIndexes = 1;
-    JET_ERR err = JetCreateTableColumnIndex2W(ses, dbid, &tc);
+    static const char *const names[3] = {"Id", "Val", "Blob"};
+    static const JET_COLTYP types[3] = {JET_coltypLong, JET_coltypLong, JET_coltypLongBinary};
+    JET_COLUMNID ids[3];
+    JET_ERR err = support_create_table(ses, dbid, name, 3, names, types, 0, ptab, ids);
     if (err >= 0) {
-        g_id = cols[0].columnid;
-        g_val = cols[1].columnid;
-        g_blob = cols[2].columnid;
-        *ptab = tc.tableid;
+        g_id = ids[0];
+        g_val = ids[1];
+        g_blob = ids[2];
     }
     return err;
 }
@@ -1231,12 +1184,8 @@ static void test_speed(void)
 
 int main(void)
 {
-    const char *tmp = getenv("TMPDIR");
-    snprintf(g_root, sizeof g_root, "%s/libese-trx-XXXXXX", tmp ? tmp : "/tmp");
-    if (!mkdtemp(g_root)) {
-        perror("mkdtemp");
+    if (support_make_root(g_root, sizeof g_root, "libese-trx") != 0)
         return 2;
-    }
     test_nesting_and_rollback();
     test_isolation();
     test_lazy_commit();
@@ -1247,9 +1196,6 @@ int main(void)
     test_thread_binding();
     test_stress();
     test_speed();
-    char cmd[300];
-    snprintf(cmd, sizeof cmd, "rm -rf '%s'", g_root);
-    if (system(cmd) != 0)
-        perror("rm");
+    support_remove_tree(g_root);
     return check_summary();
 }
