@@ -32,3 +32,14 @@ def fail_nth(kind: str, nth: int, *, disk_full: bool = False) -> Iterator[None]:
         yield
     finally:
         reset()
+
+
+@contextlib.contextmanager
+def no_background_checkpoints() -> Iterator[None]:
+    """Inside the block libese's checkpointer runs no background rounds (only
+    ``_esent.checkpoint_now``), so the I/O a workload does depends on the workload alone."""
+    _esent._checkpoints_in_background(False)
+    try:
+        yield
+    finally:
+        _esent._checkpoints_in_background(True)

@@ -22,6 +22,7 @@ static inline long esent_checkpoint_now(unsigned long long instance)
     (void)instance;
     return -1; /* JET_errRfsNotArmed-like "no such hook": esent.dll has no test hook */
 }
+static inline void esent_checkpoints_in_background(int enabled) { (void)enabled; }
 static inline unsigned long long esent_fault_count(int kind)
 {
     (void)kind;
@@ -51,6 +52,12 @@ static inline unsigned long long esent_fault_count(int kind)
 static inline long esent_checkpoint_now(unsigned long long instance)
 {
     return checkpointer_run_instance((JET_INSTANCE)instance);
+}
+/* Background checkpointer rounds on (default) or off, process-wide (checkpointer.h): off makes
+ * the I/O a workload does, and so a fault walk's points, independent of timing. */
+static inline void esent_checkpoints_in_background(int enabled)
+{
+    checkpointer_set_background(enabled != 0);
 }
 
 #endif /* _WIN32 */

@@ -35,6 +35,15 @@ def fill(table: esent.Table, start: int, count: int) -> None:
         table.insert({"id": i, "v": os.urandom(4000)})
 
 
+@pytest.fixture(autouse=True)
+def rounds_only_when_asked() -> Iterator[None]:
+    """No timer-driven rounds: the tests decide when the checkpoint moves."""
+    from esent import _testing
+
+    with _testing.no_background_checkpoints():
+        yield
+
+
 @pytest.fixture
 def circular(tmp_path: pathlib.Path, new_name) -> Iterator[tuple[esent.Instance, esent.Table,
                                                                  pathlib.Path]]:

@@ -283,6 +283,14 @@ def points(total: int) -> list[int]:
     return sorted(chosen)
 
 
+@pytest.fixture(scope="module", autouse=True)
+def deterministic_io() -> Iterator[None]:
+    """Background checkpoint rounds run on a timer: without them every walked point is the
+    same operation in every run (the checkpoint then moves only at JetInit and JetTerm)."""
+    with _testing.no_background_checkpoints():
+        yield
+
+
 @pytest.fixture(scope="module")
 def clean_run() -> Outcome:
     """A clean run (after a warm-up run: registries grow once per process); its

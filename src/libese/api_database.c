@@ -261,22 +261,13 @@ static char *path_from_wide(const WCHAR *w, JET_ERR *perr)
     return path;
 }
 
-static char *dup_cstr(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = osal_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* The canonical name of a file (which need not exist yet): realpath of it, or of its folder
  * plus its name.  NULL only when out of memory. */
 static char *identity_of(const char *path)
 {
     char buf[PATH_MAX];
     if (realpath(path, buf))
-        return dup_cstr(buf);
+        return osal_strdup(buf);
     const char *slash = strrchr(path, '/');
     char dir[PATH_MAX];
     const char *base = path;
@@ -285,7 +276,7 @@ static char *identity_of(const char *path)
         if (n == 0)
             n = 1; /* "/name" */
         if (n >= sizeof dir)
-            return dup_cstr(path);
+            return osal_strdup(path);
         memcpy(dir, path, n);
         dir[n] = 0;
         base = slash + 1;
@@ -293,7 +284,7 @@ static char *identity_of(const char *path)
         strcpy(dir, ".");
     }
     if (!realpath(dir, buf))
-        return dup_cstr(path);
+        return osal_strdup(path);
     size_t lb = strlen(buf), ln = strlen(base);
     char *out = osal_malloc(lb + 1 + ln + 1);
     if (!out)
@@ -984,7 +975,7 @@ JET_ERR api_backup_databases(ese_instance *inst, api_backup_db **pdbs, size_t *p
         api_db *adb = g_dbs[i];
         if (adb->inst != inst || !adb->db || !adb->log_dbid)
             continue;
-        if (!(dbs[k].identity = dup_cstr(adb->identity)))
+        if (!(dbs[k].identity = osal_strdup(adb->identity)))
             err = JET_errOutOfMemory;
         else
             dbs[k++].db = adb->db;

@@ -180,15 +180,6 @@ static JET_ERR multi_string(char *const *strings, size_t count, WCHAR **pszz, si
     return err;
 }
 
-static char *dup_string(const char *s)
-{
-    size_t n = strlen(s) + 1;
-    char *d = osal_malloc(n);
-    if (d)
-        memcpy(d, s, n);
-    return d;
-}
-
 /* The instance's log folder as an absolute path (ESENT lists full paths). */
 static JET_ERR log_folder_absolute(ese_instance *inst, char **pfolder)
 {
@@ -199,7 +190,7 @@ static JET_ERR log_folder_absolute(ese_instance *inst, char **pfolder)
     if (!folder)
         return err;
     char buf[PATH_MAX];
-    char *absolute = realpath(folder[0] ? folder : ".", buf) ? dup_string(buf) : dup_string(folder);
+    char *absolute = realpath(folder[0] ? folder : ".", buf) ? osal_strdup(buf) : osal_strdup(folder);
     osal_free(folder);
     if (!absolute)
         return JET_errOutOfMemory;
@@ -302,7 +293,7 @@ static JET_ERR add_db(ese_backup *bk, const api_backup_db *adb, size_t *pindex)
         bk->dbs = grown;
         bk->db_cap = cap;
     }
-    char *identity = dup_string(adb->identity);
+    char *identity = osal_strdup(adb->identity);
     if (!identity)
         return JET_errOutOfMemory;
     header_facts facts;

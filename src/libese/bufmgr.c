@@ -4,16 +4,28 @@
  * a commit's fsync never blocks readers of the cache.  Frames are found by a chained hash on the
  * page number and evicted by a clock sweep that skips pinned pages, pages of the open batch and
  * pages inside a backup's locked range.
+ *
+ * The cache budget (JET_paramCacheSizeMax pages) is shared by every buffer manager of the
+ * process: g_used counts every page buffer they hold (cached frames and the before-images of
+ * open batches).  A unit of the budget is taken before a buffer is allocated; an evicted frame's
+ * buffer is freed and its unit handed straight to the caller that evicted it, so g_used never
+ * passes the budget (no slack; only a lowered budget leaves it above, until trimmed).  A buffer
+ * manager below its fair share (budget / buffer managers open) takes its victims from the
+ * others first, so a database opened late gets its share of a cache another one filled.
+ * Eviction prefers clean pages; when none is left it writes dirty ones (after forcing the log
+ * past them: the write-ahead rule), which is how a cache full of committed-but-unwritten pages
+ * makes room.  Pages of an open batch are never written or evicted (no-steal).
  */
 #include "bufmgr.h"
 
 #include <pthread.h>
 #include <stdatomic.h>
 #include <string.h>
+#include <time.h>
 
 typedef struct frame {
     uint32_t pgno;
-    bool valid;           /* holds a page (else free for reuse) */
+    size_t slot;          /* its index in the frame table */
     bool dirty;
     bool in_batch;        /* changed by the open batch: not flushable, not evictable */
     bool referenced;      /* clock bit */
@@ -21,7 +33,8 @@ typedef struct frame {
     uint64_t flush_after; /* log position that must be durable before this page is written */
     uint64_t rec_position; /* oldest log position recovery needs for this page while dirty */
     uint8_t *data;
-    uint8_t *before_batch; /* the page as it was when the open batch first changed it */
+    uint8_t *before_batch; /* the page as it was when the open batch first changed it (only
+                              while the page is in a batch: it holds a unit of the budget) */
     bool dirty_before_batch;
     struct frame *hash_next;
 } frame;
@@ -46,6 +59,7 @@ struct ese_bufmgr {
     bool range_locked;
     uint8_t *scratch; /* the checksummed copy written to disk */
     bm_stats stats;
+    atomic_uint_fast64_t held; /* units of the budget it holds: frames + before-images */
     uint64_t batch_floor; /* the log's durable position when the open batch began: its images
                              (and so its pages' recovery position) can only come later */
     /* under g_group_lock: membership of the group of hooks.context (bm_group_visit) */
@@ -53,25 +67,50 @@ struct ese_bufmgr {
     bool in_group;
     uint32_t group_pins;
     struct ese_bufmgr *group_next;
+    /* under g_group_lock: the registry of every open buffer manager (the shared budget) */
+    bool registered;
+    uint32_t registry_pins;
+    struct ese_bufmgr *registry_next;
 };
 
 /* ---- the process-wide budget ------------------------------------------------------------- */
 
 static atomic_uint_fast64_t g_budget = 2000000000u; /* JET_paramCacheSizeMax's default */
-static atomic_uint_fast64_t g_frames_in_use;
-
-void bm_set_cache_budget(uint64_t pages)
-{
-    atomic_store(&g_budget, pages ? pages : 1);
-}
+static atomic_uint_fast64_t g_used;                 /* units held by every buffer manager */
+static atomic_uint_fast64_t g_peak;                 /* the most g_used has been */
 
 static bool take_budget(void)
 {
-    uint_fast64_t used = atomic_load(&g_frames_in_use);
-    while (used < atomic_load(&g_budget))
-        if (atomic_compare_exchange_weak(&g_frames_in_use, &used, used + 1))
+    uint_fast64_t used = atomic_load(&g_used);
+    while (used < atomic_load(&g_budget)) {
+        if (atomic_compare_exchange_weak(&g_used, &used, used + 1)) {
+            uint_fast64_t peak = atomic_load(&g_peak);
+            while (used + 1 > peak && !atomic_compare_exchange_weak(&g_peak, &peak, used + 1))
+                ;
             return true;
+        }
+    }
     return false;
+}
+
+static void give_budget(uint64_t units)
+{
+    atomic_fetch_sub(&g_used, units);
+}
+
+uint64_t bm_cache_budget(void)
+{
+    return atomic_load(&g_budget);
+}
+
+uint64_t bm_cache_in_use(void)
+{
+    return atomic_load(&g_used);
+}
+
+uint64_t bm_cache_peak(bool reset)
+{
+    return reset ? atomic_exchange(&g_peak, atomic_load(&g_used)) : atomic_load(&g_peak);
 }
 
 /* ---- groups: the buffer managers that log into one log ------------------------------------
@@ -198,6 +237,67 @@ void bm_group_forget(void *context)
     pthread_mutex_unlock(&g_group_lock);
 }
 
+/* ---- the registry of every buffer manager ------------------------------------------------
+ *
+ * Eviction may take a victim from another database's buffer manager (the budget is shared), and
+ * a lowered budget trims them all.  Every open buffer manager is linked here under
+ * g_group_lock; one being visited is pinned (registry_pins) and bm_close waits for the visit to
+ * end.  A visitor holds no buffer-manager lock while it pins, and takes one member's lock at a
+ * time after g_group_lock is released: the lock order stays g_group_lock, then one bm->lock. */
+
+static ese_bufmgr *g_registry_head;
+static atomic_uint_fast64_t g_registry_count;
+
+static void registry_join(ese_bufmgr *bm)
+{
+    pthread_mutex_lock(&g_group_lock);
+    bm->registry_next = g_registry_head;
+    g_registry_head = bm;
+    bm->registered = true;
+    atomic_fetch_add(&g_registry_count, 1);
+    pthread_mutex_unlock(&g_group_lock);
+}
+
+static void registry_leave(ese_bufmgr *bm)
+{
+    pthread_mutex_lock(&g_group_lock);
+    if (bm->registered) {
+        while (bm->registry_pins)
+            pthread_cond_wait(&g_group_unpinned, &g_group_lock);
+        for (ese_bufmgr **link = &g_registry_head; *link; link = &(*link)->registry_next) {
+            if (*link == bm) {
+                *link = bm->registry_next;
+                break;
+            }
+        }
+        bm->registered = false;
+        atomic_fetch_sub(&g_registry_count, 1);
+    }
+    pthread_mutex_unlock(&g_group_lock);
+}
+
+/* Pin every registered buffer manager and return the head of the pinned chain: members are
+ * only unlinked once unpinned, and new ones join at the head, so the chain from this head stays
+ * intact (and its links unchanged) until registry_unpin. */
+static ese_bufmgr *registry_pin_all(void)
+{
+    pthread_mutex_lock(&g_group_lock);
+    ese_bufmgr *head = g_registry_head;
+    for (ese_bufmgr *m = head; m; m = m->registry_next)
+        m->registry_pins++;
+    pthread_mutex_unlock(&g_group_lock);
+    return head;
+}
+
+static void registry_unpin_all(ese_bufmgr *head)
+{
+    pthread_mutex_lock(&g_group_lock);
+    for (ese_bufmgr *m = head; m; m = m->registry_next)
+        m->registry_pins--;
+    pthread_cond_broadcast(&g_group_unpinned);
+    pthread_mutex_unlock(&g_group_lock);
+}
+
 /* ---- frames ------------------------------------------------------------------------------ */
 
 static size_t bucket_of(const ese_bufmgr *bm, uint32_t pgno)
@@ -208,7 +308,7 @@ static size_t bucket_of(const ese_bufmgr *bm, uint32_t pgno)
 static frame *find_frame(const ese_bufmgr *bm, uint32_t pgno)
 {
     for (frame *f = bm->buckets[bucket_of(bm, pgno)]; f; f = f->hash_next)
-        if (f->pgno == pgno && f->valid)
+        if (f->pgno == pgno)
             return f;
     return NULL;
 }
@@ -244,8 +344,9 @@ static bool page_is_zero(const uint8_t *page, uint32_t cb)
 }
 
 /* Write one dirty frame to the file (caller holds the lock; it may be dropped and retaken while
- * the log is made durable or a backup range is released).  The frame stays pinned meanwhile. */
-static JET_ERR flush_frame(ese_bufmgr *bm, frame *f)
+ * the log is made durable or, with `wait_range`, a backup range is released; without it a page
+ * in the range is left dirty).  The frame stays pinned meanwhile. */
+static JET_ERR flush_frame(ese_bufmgr *bm, frame *f, bool wait_range)
 {
     f->pins++;
     JET_ERR err = JET_errSuccess;
@@ -257,8 +358,10 @@ static JET_ERR flush_frame(ese_bufmgr *bm, frame *f)
         if (err != JET_errSuccess)
             goto done;
     }
-    while (in_locked_range(bm, f->pgno))
+    while (wait_range && in_locked_range(bm, f->pgno))
         pthread_cond_wait(&bm->range_released, &bm->lock);
+    if (in_locked_range(bm, f->pgno))
+        goto done; /* eviction never waits for a backup: it takes another victim */
     if (!f->dirty || f->in_batch)
         goto done; /* someone else flushed it, or a new batch took it while we waited */
     uint32_t cb = bm->db->page_size;
@@ -276,27 +379,138 @@ done:
     return err;
 }
 
-/* A frame to load `pgno` into: a new one while the budget allows, else a victim of the clock. */
-static JET_ERR get_free_frame(ese_bufmgr *bm, frame **pf)
+/* Take a clean, unpinned frame out of the table and free it (caller holds the lock).  Its unit
+ * of the budget is NOT given back: it is the caller's now. */
+static void drop_frame_locked(ese_bufmgr *bm, frame *f)
+{
+    size_t slot = f->slot;
+    hash_remove(bm, f);
+    bm->frames[slot] = bm->frames[--bm->frame_count];
+    bm->frames[slot]->slot = slot;
+    osal_free(f->data);
+    osal_free(f);
+    atomic_fetch_sub(&bm->held, 1);
+    bm->stats.evictions++;
+}
+
+/* Evict one frame of `bm` by the clock (caller holds bm->lock): the first pass clears clock
+ * bits, the next takes the first victim.  Only clean victims unless `write_dirty`: then a dirty
+ * victim is written first (the log forced past it, the lock dropped meanwhile).  A failed write
+ * is fatal to the instance, as a failed page write of the checkpointer is (hooks.fail: the log
+ * dies, later calls answer JET_errInstanceUnavailable); the error is returned in *perr.
+ * True: a frame was freed and its unit of the budget is the caller's. */
+static bool evict_locked(ese_bufmgr *bm, bool write_dirty, JET_ERR *perr)
+{
+    *perr = JET_errSuccess;
+    for (size_t step = 0; bm->frame_count && step < 2 * bm->frame_count + 1; step++) {
+        if (bm->clock_hand >= bm->frame_count)
+            bm->clock_hand = 0;
+        frame *f = bm->frames[bm->clock_hand++];
+        if (f->pins || f->in_batch)
+            continue;
+        if (f->referenced) {
+            f->referenced = false;
+            continue;
+        }
+        if (f->dirty) {
+            if (!write_dirty || in_locked_range(bm, f->pgno))
+                continue;
+            JET_ERR err = flush_frame(bm, f, false);
+            if (err != JET_errSuccess) {
+                if (bm->has_log && bm->hooks.fail)
+                    bm->hooks.fail(bm->hooks.context);
+                *perr = err;
+                return false;
+            }
+            /* While the lock was dropped the page may have been taken again: then go on. */
+            if (f->dirty || f->pins || f->in_batch || f->referenced)
+                continue;
+        }
+        drop_frame_locked(bm, f);
+        return true;
+    }
+    return false;
+}
+
+/* Evict a frame of another buffer manager holding more than `more_than` units (caller holds
+ * bm->lock, which is dropped meanwhile: no two buffer-manager locks are ever held together). */
+static bool steal_locked(ese_bufmgr *bm, bool write_dirty, uint64_t more_than, JET_ERR *perr)
+{
+    *perr = JET_errSuccess;
+    if (atomic_load(&g_registry_count) < 2)
+        return false;
+    pthread_mutex_unlock(&bm->lock);
+    bool got = false;
+    ese_bufmgr *head = registry_pin_all();
+    for (ese_bufmgr *m = head; m && !got && *perr == JET_errSuccess; m = m->registry_next) {
+        if (m == bm || atomic_load(&m->held) <= more_than)
+            continue;
+        pthread_mutex_lock(&m->lock);
+        got = evict_locked(m, write_dirty, perr);
+        pthread_mutex_unlock(&m->lock);
+    }
+    registry_unpin_all(head);
+    pthread_mutex_lock(&bm->lock);
+    return got;
+}
+
+/* How long a buffer manager whose every candidate is pinned waits for pins to go (other
+ * sessions' cursors and page references are short-lived) before JET_errOutOfBuffers. */
+#define ACQUIRE_WAIT_ROUNDS 100
+#define ACQUIRE_WAIT_NS 1000000L
+
+/* One unit of the budget for a new page buffer of `bm` (caller holds bm->lock; it may be
+ * dropped and retaken).  Free budget first; else a victim: clean pages before dirty ones, and a
+ * buffer manager below its fair share takes from the larger ones before its own.  Nothing
+ * evictable anywhere (every page pinned or in a batch, e.g. a commit larger than the cache):
+ * JET_errOutOfBuffers. */
+static JET_ERR acquire_unit(ese_bufmgr *bm)
+{
+    for (int round = 0;; round++) {
+        if (take_budget())
+            return JET_errSuccess;
+        uint64_t members = atomic_load(&g_registry_count);
+        uint64_t share = atomic_load(&g_budget) / (members ? members : 1);
+        uint64_t mine = atomic_load(&bm->held);
+        bool others_first = mine < share;
+        JET_ERR err = JET_errSuccess;
+        bool got = false;
+        /* 0-1: from the larger ones (below the share only), 2-3: its own, 4-5: from anyone;
+         * each time clean pages first, then dirty ones */
+        for (int step = others_first ? 0 : 2; step < 6 && !got && err == JET_errSuccess; step++) {
+            bool write_dirty = step & 1;
+            if (step < 2)
+                got = steal_locked(bm, write_dirty, mine, &err);
+            else if (step < 4)
+                got = evict_locked(bm, write_dirty, &err);
+            else
+                got = steal_locked(bm, write_dirty, 0, &err);
+        }
+        if (err != JET_errSuccess)
+            return err;
+        if (got) {
+            if (atomic_load(&g_used) <= atomic_load(&g_budget))
+                return JET_errSuccess;
+            give_budget(1); /* the budget was lowered: shed one more frame and look again */
+            round = 0;
+            continue;
+        }
+        if (round >= ACQUIRE_WAIT_ROUNDS)
+            return JET_errOutOfBuffers;
+        pthread_mutex_unlock(&bm->lock);
+        struct timespec pause = {0, ACQUIRE_WAIT_NS};
+        nanosleep(&pause, NULL);
+        pthread_mutex_lock(&bm->lock);
+    }
+}
+
+/* Read `pgno` into a new frame, paid for by a unit the caller holds (kept on success, the
+ * caller's to give back on failure).  JET_errOutOfMemory when the frame or the table cannot
+ * grow.  `verify`: see pin_page. */
+static JET_ERR load_frame(ese_bufmgr *bm, uint32_t pgno, bool verify, frame **pf)
 {
     uint32_t cb = bm->db->page_size;
-    if (bm->frame_count < bm->frame_capacity && take_budget()) {
-        frame *f = osal_calloc(1, sizeof *f);
-        uint8_t *data = f ? osal_malloc(cb) : NULL;
-        if (!data) {
-            osal_free(f);
-            atomic_fetch_sub(&g_frames_in_use, 1);
-            return JET_errOutOfMemory;
-        }
-        f->data = data;
-        bm->frames[bm->frame_count++] = f;
-        bm->stats.frames++;
-        *pf = f;
-        return JET_errSuccess;
-    }
-    if (bm->frame_count == bm->frame_capacity &&
-        atomic_load(&g_frames_in_use) < atomic_load(&g_budget)) {
-        /* Room in the budget but not in the table: grow the table and try again. */
+    if (bm->frame_count == bm->frame_capacity) {
         size_t wanted = bm->frame_capacity * 2;
         frame **grown = osal_calloc(wanted, sizeof *grown);
         if (!grown)
@@ -305,44 +519,37 @@ static JET_ERR get_free_frame(ese_bufmgr *bm, frame **pf)
         osal_free(bm->frames);
         bm->frames = grown;
         bm->frame_capacity = wanted;
-        return get_free_frame(bm, pf);
     }
-    if (bm->frame_count == 0)
-        return JET_errOutOfBuffers;
-    /* Two sweeps: the first clears clock bits, the second takes the first clean victim, and
-     * flushes dirty ones it passes so a third chance finds them clean. */
-    for (size_t step = 0; step < 3 * bm->frame_count; step++) {
-        frame *f = bm->frames[bm->clock_hand];
-        bm->clock_hand = (bm->clock_hand + 1) % bm->frame_count;
-        if (!f->valid) {
-            *pf = f;
-            return JET_errSuccess;
-        }
-        if (f->pins || f->in_batch)
-            continue;
-        if (f->referenced) {
-            f->referenced = false;
-            continue;
-        }
-        if (f->dirty) {
-            if (in_locked_range(bm, f->pgno))
-                continue;
-            JET_ERR err = flush_frame(bm, f);
-            if (err != JET_errSuccess)
-                return err;
-            if (f->dirty || f->pins || f->in_batch || !f->valid)
-                continue;
-        }
-        hash_remove(bm, f);
-        f->valid = false;
-        bm->stats.evictions++;
-        *pf = f;
-        return JET_errSuccess;
+    frame *f = osal_calloc(1, sizeof *f);
+    uint8_t *data = f ? osal_malloc(cb) : NULL;
+    if (!data) {
+        osal_free(f);
+        return JET_errOutOfMemory;
     }
-    return JET_errOutOfBuffers;
+    JET_ERR err = dbfile_read_page(bm->db, pgno, data);
+    if (err == JET_errSuccess && verify && !page_is_zero(data, cb)) {
+        ese_page_check check;
+        ese_page_status status = ese_page_correct(data, cb, pgno, &check);
+        if (status != ESE_PAGE_OK && status != ESE_PAGE_CORRECTABLE)
+            err = JET_errReadVerifyFailure;
+    }
+    if (err != JET_errSuccess) {
+        osal_free(data);
+        osal_free(f);
+        return err;
+    }
+    bm->stats.reads++;
+    f->data = data;
+    f->pgno = pgno;
+    f->slot = bm->frame_count;
+    bm->frames[bm->frame_count++] = f;
+    atomic_fetch_add(&bm->held, 1);
+    hash_insert(bm, f);
+    *pf = f;
+    return JET_errSuccess;
 }
 
-/* Load a page into a pinned frame.  `verify` checks the checksum of what comes from disk: a
+/* Pin a page, loading it on a miss.  `verify` checks the checksum of what comes from disk: a
  * single flipped bit is repaired in memory (as ESE does), anything worse is
  * JET_errReadVerifyFailure. */
 static JET_ERR pin_page(ese_bufmgr *bm, uint32_t pgno, bool verify, frame **pf)
@@ -353,29 +560,38 @@ static JET_ERR pin_page(ese_bufmgr *bm, uint32_t pgno, bool verify, frame **pf)
     if (f) {
         bm->stats.hits++;
     } else {
-        JET_ERR err = get_free_frame(bm, &f);
+        JET_ERR err = acquire_unit(bm);
         if (err != JET_errSuccess)
             return err;
-        err = dbfile_read_page(bm->db, pgno, f->data);
-        if (err == JET_errSuccess && verify && !page_is_zero(f->data, bm->db->page_size)) {
-            ese_page_check check;
-            ese_page_status status = ese_page_correct(f->data, bm->db->page_size, pgno, &check);
-            if (status != ESE_PAGE_OK && status != ESE_PAGE_CORRECTABLE)
-                err = JET_errReadVerifyFailure;
+        /* The lock may have been dropped: another thread may have loaded the page meanwhile. */
+        if ((f = find_frame(bm, pgno)) != NULL) {
+            give_budget(1);
+            bm->stats.hits++;
+        } else if ((err = load_frame(bm, pgno, verify, &f)) != JET_errSuccess) {
+            give_budget(1);
+            return err;
         }
-        if (err != JET_errSuccess)
-            return err; /* the frame stays invalid and will be reused */
-        bm->stats.reads++;
-        f->pgno = pgno;
-        f->valid = true;
-        f->dirty = f->in_batch = false;
-        f->flush_after = f->rec_position = 0;
-        hash_insert(bm, f);
     }
     f->referenced = true;
     f->pins++;
     *pf = f;
     return JET_errSuccess;
+}
+
+/* Free the before-images of the batch's pages (caller holds the lock): their units go back. */
+static void free_before_images_locked(ese_bufmgr *bm)
+{
+    uint64_t freed = 0;
+    for (size_t i = 0; i < bm->batch_count; i++) {
+        frame *f = bm->batch[i];
+        if (f->before_batch) {
+            osal_free(f->before_batch);
+            f->before_batch = NULL;
+            freed++;
+        }
+    }
+    atomic_fetch_sub(&bm->held, freed);
+    give_budget(freed);
 }
 
 /* ---- the page store ---------------------------------------------------------------------- */
@@ -387,9 +603,18 @@ static JET_ERR store_get(ese_pagestore *store, uint32_t pgno, ese_page_ref *ref,
     frame *f;
     JET_ERR err = pin_page(bm, pgno, true, &f);
     if (err == JET_errSuccess && writable && bm->batch_open && !f->in_batch) {
-        /* First change of this page in the batch: keep what it was, for bm_batch_discard. */
-        if (!f->before_batch && !(f->before_batch = osal_malloc(bm->db->page_size)))
-            err = JET_errOutOfMemory;
+        /* First change of this page in the batch: keep what it was, for bm_batch_discard.  The
+         * copy is a page buffer like any other: it takes a unit of the budget (the frame is
+         * pinned, so making room cannot evict it). */
+        if (!f->before_batch) {
+            err = acquire_unit(bm);
+            if (err == JET_errSuccess && !(f->before_batch = osal_malloc(bm->db->page_size))) {
+                give_budget(1);
+                err = JET_errOutOfMemory;
+            }
+            if (err == JET_errSuccess)
+                atomic_fetch_add(&bm->held, 1);
+        }
         if (err == JET_errSuccess && bm->batch_count == bm->batch_capacity) {
             size_t wanted = bm->batch_capacity ? bm->batch_capacity * 2 : 64;
             frame **grown = osal_calloc(wanted, sizeof *grown);
@@ -414,8 +639,15 @@ static JET_ERR store_get(ese_pagestore *store, uint32_t pgno, ese_page_ref *ref,
             f->in_batch = true;
             bm->batch[bm->batch_count++] = f;
         }
-        if (err != JET_errSuccess)
+        if (err != JET_errSuccess) {
+            if (f->before_batch) { /* never outside a batch: eviction does not free it */
+                osal_free(f->before_batch);
+                f->before_batch = NULL;
+                atomic_fetch_sub(&bm->held, 1);
+                give_budget(1);
+            }
             f->pins--;
+        }
     }
     pthread_mutex_unlock(&bm->lock);
     if (err == JET_errSuccess) {
@@ -495,6 +727,7 @@ JET_ERR bm_open(ese_dbfile *db, const bm_log_hooks *hooks, ese_bufmgr **pbm)
     }
     pthread_mutex_init(&bm->lock, NULL);
     pthread_cond_init(&bm->range_released, NULL);
+    registry_join(bm);
     if (hooks)
         bm_set_log_hooks(bm, hooks);
     *pbm = bm;
@@ -522,12 +755,13 @@ void bm_close(ese_bufmgr *bm)
     pthread_mutex_lock(&g_group_lock);
     group_leave_locked(bm); /* waits for a checkpointer visiting it */
     pthread_mutex_unlock(&g_group_lock);
+    registry_leave(bm); /* waits for an eviction or a trim visiting it */
     for (size_t i = 0; i < bm->frame_count; i++) {
         osal_free(bm->frames[i]->data);
         osal_free(bm->frames[i]->before_batch);
         osal_free(bm->frames[i]);
     }
-    atomic_fetch_sub(&g_frames_in_use, bm->frame_count);
+    give_budget(atomic_load(&bm->held));
     if (bm->buckets) {
         pthread_mutex_destroy(&bm->lock);
         pthread_cond_destroy(&bm->range_released);
@@ -590,6 +824,7 @@ void bm_batch_logged(ese_bufmgr *bm, uint64_t first, uint64_t commit_end)
         f->flush_after = commit_end;
         f->in_batch = false;
     }
+    free_before_images_locked(bm);
     bm->batch_count = 0;
     pthread_mutex_unlock(&bm->lock);
 }
@@ -604,6 +839,7 @@ void bm_batch_discard(ese_bufmgr *bm)
         f->in_batch = false;
         f->dirty = f->dirty_before_batch;
     }
+    free_before_images_locked(bm);
     bm->batch_count = 0;
     pthread_mutex_unlock(&bm->lock);
 }
@@ -616,8 +852,8 @@ static JET_ERR flush_matching(ese_bufmgr *bm, uint64_t older_than)
     pthread_mutex_lock(&bm->lock);
     for (size_t i = 0; i < bm->frame_count && err == JET_errSuccess; i++) {
         frame *f = bm->frames[i];
-        if (f->valid && f->dirty && !f->in_batch && f->rec_position < older_than)
-            err = flush_frame(bm, f);
+        if (f->dirty && !f->in_batch && f->rec_position < older_than)
+            err = flush_frame(bm, f, true);
     }
     pthread_mutex_unlock(&bm->lock);
     if (err == JET_errSuccess)
@@ -643,8 +879,6 @@ static uint64_t oldest_dirty_locked(ese_bufmgr *bm)
     uint64_t oldest = UINT64_MAX;
     for (size_t i = 0; i < bm->frame_count; i++) {
         frame *f = bm->frames[i];
-        if (!f->valid)
-            continue;
         uint64_t position;
         if (f->in_batch) {
             position = bm->batch_floor;
@@ -728,5 +962,24 @@ void bm_get_stats(ese_bufmgr *bm, bm_stats *out)
 {
     pthread_mutex_lock(&bm->lock);
     *out = bm->stats;
+    out->frames = bm->frame_count;
     pthread_mutex_unlock(&bm->lock);
+}
+
+void bm_set_cache_budget(uint64_t pages)
+{
+    atomic_store(&g_budget, pages ? pages : 1);
+    /* Lowered below what is held: give back clean pages now (no I/O, so any caller may trim);
+     * dirty ones go as later misses evict them (acquire_unit sheds while over budget). */
+    if (atomic_load(&g_used) <= atomic_load(&g_budget))
+        return;
+    ese_bufmgr *head = registry_pin_all();
+    for (ese_bufmgr *m = head; m; m = m->registry_next) {
+        pthread_mutex_lock(&m->lock);
+        JET_ERR err;
+        while (atomic_load(&g_used) > atomic_load(&g_budget) && evict_locked(m, false, &err))
+            give_budget(1);
+        pthread_mutex_unlock(&m->lock);
+    }
+    registry_unpin_all(head);
 }

@@ -2,7 +2,8 @@
  * bufmgr.h -- the buffer manager: the one path every page read and page change of a database
  * takes (libese DESIGN.md).
  *
- * - A cache of page frames, bounded process-wide by JET_paramCacheSizeMax pages.
+ * - A cache of page frames, bounded process-wide by JET_paramCacheSizeMax pages: one budget
+ *   shared by every buffer manager (bufmgr.c, DESIGN.md "The cache budget").
  * - Pages are handed out through the ese_pagestore interface (pagestore.h), so the tree code
  *   never touches the file.  Releasing a page that was taken for writing stamps it with the
  *   database's next dbtime and records it in the current *change batch*.
@@ -30,6 +31,9 @@ typedef struct {
     void *context;
     uint64_t (*durable_position)(void *context);          /* everything below is on disk */
     JET_ERR (*make_durable)(void *context, uint64_t position);
+    /* A page write failed while evicting (may be NULL): the instance must stop, as after a
+     * failed log write (the engine kills the log: log_fail).  Called with the bm lock held. */
+    void (*fail)(void *context);
 } bm_log_hooks;
 
 typedef struct ese_bufmgr ese_bufmgr;
@@ -104,11 +108,21 @@ JET_ERR bm_redo_image(ese_bufmgr *bm, uint32_t pgno, uint64_t dbtime, const uint
 
 /* ---- statistics (tests, benchmarks) ------------------------------------------------------ */
 typedef struct {
-    uint64_t reads, writes, hits, evictions, frames;
+    uint64_t reads, writes, hits, evictions;
+    uint64_t frames; /* pages cached now */
 } bm_stats;
 void bm_get_stats(ese_bufmgr *bm, bm_stats *out);
 
-/* The process-wide cache budget in pages (JET_paramCacheSizeMax); set by the engine. */
+/* ---- the process-wide cache budget (DESIGN.md "The cache budget") ---------------------------
+ * Every page buffer of every buffer manager (cached pages and the before-images of open batches)
+ * takes one unit of the budget; none is allocated past it (a miss evicts instead, writing dirty
+ * pages after forcing the log if it must; JET_errOutOfBuffers when every page is pinned or in a
+ * batch).  The engine sets it from JET_paramCacheSizeMax (params.c), at any time: lowering it
+ * gives back clean pages at once and the rest as misses evict them.  0 counts as 1. */
 void bm_set_cache_budget(uint64_t pages);
+uint64_t bm_cache_budget(void);
+/* Units held now by all buffer managers, and the most held since the last reset (tests). */
+uint64_t bm_cache_in_use(void);
+uint64_t bm_cache_peak(bool reset);
 
 #endif /* LIBESE_BUFMGR_H */

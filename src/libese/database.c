@@ -83,15 +83,6 @@ static void be32_store(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)v;
 }
 
-static char *dup_str(const char *s)
-{
-    size_t n = strlen(s);
-    char *p = osal_malloc(n + 1);
-    if (p)
-        memcpy(p, s, n + 1);
-    return p;
-}
-
 static int ascii_casecmp(const char *a, const char *b)
 {
     for (;; a++, b++) {
@@ -522,6 +513,13 @@ static JET_ERR log_flush_hook(void *context, uint64_t position)
     return log_flush((ese_log *)context, position);
 }
 
+/* A page write failed while the buffer manager evicted it: the instance stops, as after a
+ * failed write of the checkpointer (checkpointer.c) or of the log. */
+static void log_fail_hook(void *context)
+{
+    log_fail((ese_log *)context);
+}
+
 static void bump_generation(ese_database *db)
 {
     __atomic_add_fetch(&db->generation, 1, __ATOMIC_ACQ_REL);
@@ -666,7 +664,7 @@ JET_ERR db_use_log(ese_database *db, ese_log *log, uint8_t dbid)
     pthread_mutex_lock(&db->lock);
     db->log = log;
     db->dbid = dbid;
-    bm_log_hooks hooks = {log, log_durable_hook, log_flush_hook};
+    bm_log_hooks hooks = {log, log_durable_hook, log_flush_hook, log_fail_hook};
     bm_set_log_hooks(db->bm, &hooks);
     pthread_mutex_unlock(&db->lock);
     return JET_errSuccess;
@@ -899,7 +897,7 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
         goto done;
     }
     t = osal_calloc(1, sizeof *t);
-    if (!t || !(t->name = dup_str(def->name))) {
+    if (!t || !(t->name = osal_strdup(def->name))) {
         err = JET_errOutOfMemory;
         goto done;
     }
@@ -986,7 +984,7 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
             t->key_fids[i] = c->fid;
             t->segments[i].descending = def->key_columns[i].descending;
         }
-        if (!(t->index_name = dup_str(def->primary_index))) {
+        if (!(t->index_name = osal_strdup(def->primary_index))) {
             err = JET_errOutOfMemory;
             goto done;
         }

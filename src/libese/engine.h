@@ -16,6 +16,9 @@
  *                      manager's lock; never taken while holding any of them.
  *   Backup calls in flight are counted in inst->backup_calls (under g_engine.lock); JetTerm2
  *   waits on inst->backup_idle for them to leave before it ends the backup and frees anything.
+ * The buffer managers (bufmgr.c, DESIGN.md "The cache budget") share one page budget set from
+ *   JET_paramCacheSizeMax: params.c pushes it after releasing g_engine.lock; eviction holds one
+ *   buffer-manager lock at a time and may force the log with a database latch held.
  * No engine lock is ever held while calling back into Python or while the binding holds the GIL
  * waiting for it: the binding releases the GIL around every Jet call.
  *

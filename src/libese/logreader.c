@@ -389,15 +389,6 @@ static JET_ERR read_record(log_reader *r, log_record *rec, log_read_result *resu
 
 /* ---- public ----------------------------------------------------------------------------------------- */
 
-static char *duplicate(const char *s)
-{
-    size_t cb = strlen(s) + 1;
-    char *copy = osal_malloc(cb);
-    if (copy)
-        memcpy(copy, s, cb);
-    return copy;
-}
-
 JET_ERR log_reader_open(const char *folder, const char *base, log_lsn start,
                         const ese_signature *sign_log, log_reader **preader)
 {
@@ -416,8 +407,8 @@ JET_ERR log_reader_open_range(const char *folder, const char *base, log_lsn star
     r->file.fd = -1;
     r->start = start;
     JET_ERR err = JET_errOutOfMemory;
-    r->folder = duplicate(folder);
-    r->base = duplicate(base);
+    r->folder = osal_strdup(folder);
+    r->base = osal_strdup(base);
     r->chunk = osal_malloc((size_t)READ_CHUNK_SEGMENTS * LOG_SECTOR_SIZE);
     if (!r->folder || !r->base || !r->chunk)
         goto failed;

@@ -24,6 +24,15 @@ void *osal_malloc(size_t cb)
     return malloc(cb ? cb : 1);
 }
 
+char *osal_strdup(const char *s)
+{
+    size_t cb = strlen(s) + 1;
+    char *copy = osal_malloc(cb);
+    if (copy)
+        memcpy(copy, s, cb);
+    return copy;
+}
+
 void *osal_calloc(size_t count, size_t cb)
 {
     if (fault_should_fail(FAULT_ALLOC))

@@ -19,6 +19,9 @@
 void *osal_malloc(size_t cb);
 void *osal_calloc(size_t count, size_t cb);
 void osal_free(void *p);
+/* A copy of a NUL-terminated string from osal_malloc (so allocation faults reach it); NULL on
+ * failure. */
+char *osal_strdup(const char *s);
 
 /* ---- files ------------------------------------------------------------------------------- */
 typedef struct {

@@ -7,6 +7,7 @@
 
 #include <string.h>
 
+#include "bufmgr.h"
 #include "engine.h"
 #include "osal.h"
 #include "session.h"
@@ -219,7 +220,14 @@ JET_ERR JET_API JetSetSystemParameterW(JET_INSTANCE *pinstance, JET_SESID sesid,
     JET_ERR err = engine_prepare_locked();
     if (err == JET_errSuccess)
         err = set_locked(pinstance ? *pinstance : 0, sesid, slot, lParam, szParam);
+    int64_t cache_pages = g_engine.global_params[PARAM_SLOT_CACHE_SIZE_MAX].integer;
     pthread_mutex_unlock(&g_engine.lock);
+    /* JET_paramCacheSizeMax is process-wide and may change at any time (as in ESENT, whose
+     * setter pushes the new size to its cache manager): the buffer managers' shared budget
+     * follows it at once.  Outside g_engine.lock: lowering it trims the cache (buffer-manager
+     * locks, DESIGN.md "The cache budget"). */
+    if (err == JET_errSuccess && slot == PARAM_SLOT_CACHE_SIZE_MAX)
+        bm_set_cache_budget((uint64_t)cache_pages);
     return err;
 }
 

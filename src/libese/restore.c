@@ -13,22 +13,13 @@
 
 /* ---- paths --------------------------------------------------------------------------------- */
 
-static char *duplicate(const char *s)
-{
-    size_t cb = strlen(s) + 1;
-    char *copy = osal_malloc(cb);
-    if (copy)
-        memcpy(copy, s, cb);
-    return copy;
-}
-
 /* The canonical form of a file path whose file may be gone: realpath of its folder plus its
  * name; the path itself when the folder cannot be resolved.  NULL only when out of memory. */
 static char *canonical(const char *path)
 {
     char buf[PATH_MAX];
     if (realpath(path, buf))
-        return duplicate(buf);
+        return osal_strdup(buf);
     const char *slash = strrchr(path, '/');
     const char *name = slash ? slash + 1 : path;
     size_t cb_dir = slash ? (size_t)(slash - path) : 0;
@@ -47,9 +38,9 @@ static char *canonical(const char *path)
         if (strcmp(buf, "/") != 0)
             strcat(buf, "/");
         strcat(buf, name);
-        result = duplicate(buf);
+        result = osal_strdup(buf);
     } else {
-        result = duplicate(path);
+        result = osal_strdup(path);
     }
     osal_free(dir);
     return result;
@@ -70,8 +61,8 @@ static bool same_folder(const char *a, const char *b)
 {
     char *ca = NULL, *cb = NULL;
     char buf[PATH_MAX];
-    ca = realpath(a, buf) ? duplicate(buf) : duplicate(a);
-    cb = realpath(b, buf) ? duplicate(buf) : duplicate(b);
+    ca = realpath(a, buf) ? osal_strdup(buf) : osal_strdup(a);
+    cb = realpath(b, buf) ? osal_strdup(buf) : osal_strdup(b);
     bool same = ca && cb && strcmp(ca, cb) == 0;
     osal_free(ca);
     osal_free(cb);
@@ -389,7 +380,7 @@ static JET_ERR map_database(void *context, const char *logged_path, char **ptarg
     for (size_t i = 0; i < m->count; i++) {
         if (!restore_same_database(logged_path, m->dbs[i].entry->original_path))
             continue;
-        *ptarget = duplicate(m->dbs[i].entry->new_path);
+        *ptarget = osal_strdup(m->dbs[i].entry->new_path);
         if (!*ptarget)
             return JET_errOutOfMemory;
         m->dbs[i].attached = true;

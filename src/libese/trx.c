@@ -26,6 +26,7 @@
 #include <string.h>
 
 #include "api_data.h"
+#include "bufmgr.h"
 #include "database.h"
 #include "engine.h"
 #include "log.h"
@@ -609,7 +610,7 @@ void trx_destroy(ese_trx *trx)
 typedef struct {
     ese_trx *trx;
     struct ese_log *log;     /* the instance's log, NULL with Recovery off */
-    uint64_t cache_pages;    /* JET_paramCacheSizeMax */
+    uint64_t cache_pages;    /* the cache budget: JET_paramCacheSizeMax (bm_cache_budget) */
 } trx_call;
 
 static JET_ERR call_begin(JET_SESID sesid, trx_call *call)
@@ -627,7 +628,9 @@ static JET_ERR call_begin(JET_SESID sesid, trx_call *call)
     if (err == JET_errSuccess) {
         call->trx = session_trx(s);
         call->log = s->instance->log;
-        call->cache_pages = (uint64_t)g_engine.global_params[PARAM_SLOT_CACHE_SIZE_MAX].integer;
+        /* The number the buffer managers enforce (params.c sets it from
+         * JET_paramCacheSizeMax), so the write-set limit is a quarter of the real cache. */
+        call->cache_pages = bm_cache_budget();
     }
     pthread_mutex_unlock(&g_engine.lock);
     return err;

@@ -21,6 +21,12 @@ def _fault_count(int kind):
 
 cdef extern from "esent_testing.h" nogil:
     long esent_checkpoint_now(unsigned long long instance)
+    void esent_checkpoints_in_background(int enabled)
+
+
+def _checkpoints_in_background(bint enabled):
+    """libese only: turn the background checkpointer's rounds on or off, process-wide."""
+    esent_checkpoints_in_background(enabled)
 
 
 def checkpoint_now(JET_INSTANCE instance):

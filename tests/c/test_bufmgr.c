@@ -80,7 +80,7 @@ static void test_batch_and_write_ahead(void)
 {
     ese_dbfile *db = new_db("wal.edb", 16);
     fake_log log = {0};
-    bm_log_hooks hooks = {&log, fake_durable, fake_make_durable};
+    bm_log_hooks hooks = {&log, fake_durable, fake_make_durable, NULL};
     ese_bufmgr *bm = NULL;
     CHECK_ERR(bm_open(db, &hooks, &bm), JET_errSuccess);
     ese_pagestore *store = bm_store(bm);
@@ -134,15 +134,19 @@ static void test_no_steal_and_eviction(void)
     bm_get_stats(bm, &stats);
     CHECK(stats.frames <= 4 && stats.evictions > 0 && stats.writes > 0);
 
-    /* Pages of an open batch cannot be evicted: with all four frames held by the batch,
-     * reading a fifth page finds no buffer. */
+    /* Pages of an open batch cannot be evicted, and each keeps a before-image that takes a
+     * unit of the budget too: two pages changed by the batch hold all four units, so a third
+     * change, or reading any other page, finds no buffer. */
     bm_batch_begin(bm);
-    for (uint32_t pgno = 1; pgno <= 4; pgno++)
+    for (uint32_t pgno = 1; pgno <= 2; pgno++)
         CHECK_ERR(put_page(store, pgno, 0xEE), JET_errSuccess);
+    CHECK(bm_cache_in_use() == 4);
+    CHECK_ERR(put_page(store, 3, 0xEE), JET_errOutOfBuffers);
     ese_page_ref ref;
     CHECK_ERR(store->ops->read(store, 30, &ref), JET_errOutOfBuffers);
-    /* a failed commit discards the batch: the pages are as before */
+    /* a failed commit discards the batch: the pages are as before, the before-images freed */
     bm_batch_discard(bm);
+    CHECK(bm_cache_in_use() == 2);
     for (uint32_t pgno = 1; pgno <= 4; pgno++)
         CHECK(page_fill(store, pgno) == (int)pgno);
     CHECK(page_fill(store, 30) == 30);
