@@ -109,11 +109,13 @@ static void test_redo(void)
     CHECK_ERR(checkpoint_read(chk, NULL, &checkpoint, NULL), JET_errSuccess);
     CHECK(checkpoint.checkpoint == stats.end);
 
-    /* idempotent: from an older checkpoint the same images change nothing */
+    /* idempotent: from an older checkpoint the same images are written again (equal dbtime:
+     * bufmgr.c re-applies them, which is what repairs an undetected torn write) and the pages
+     * hold the same bytes */
     memset(&checkpoint.checkpoint, 0, sizeof checkpoint.checkpoint);
     CHECK_ERR(checkpoint_write(chk, &checkpoint), JET_errSuccess);
     CHECK_ERR(recovery_run(&config, &stats), JET_errSuccess);
-    CHECK(stats.commits == 1 && stats.images_applied == 0 && stats.images_skipped == 2);
+    CHECK(stats.commits == 1 && stats.images_applied == 2 && stats.images_skipped == 0);
     CHECK(byte_on_disk(5) == 0xA5);
 
     /* the database opens cleanly through the database layer afterwards */
