@@ -27,7 +27,10 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "dbfile.h"
+#include "eseformat.h"
 #include "esent.h"
+#include "pagestore.h"
 
 /* ---- strings -------------------------------------------------------------------------------- */
 
@@ -189,6 +192,47 @@ static inline JET_ERR support_start_instance(JET_INSTANCE *pinst, JET_SESID *pse
     if (err == JET_errSuccess && pses)
         err = JetBeginSessionW(*pinst, pses, NULL, NULL);
     return err;
+}
+
+/* ---- pages below the Jet API (buffer-manager tests) ------------------------------------------- */
+
+/* A new database file folder/name of `pages` pages of page_size bytes (an old one is removed
+ * first); NULL when it cannot be made. */
+static inline ese_dbfile *support_new_dbfile(const char *folder, const char *name,
+                                             uint32_t page_size, uint32_t pages)
+{
+    char path[400];
+    snprintf(path, sizeof path, "%s/%s", folder, name);
+    unlink(path);
+    ese_dbfile *db = NULL;
+    if (dbfile_create(path, page_size, pages, NULL, &db) != JET_errSuccess)
+        return NULL;
+    return db;
+}
+
+/* Make page pgno a plausible ESE leaf page whose body is all `fill`. */
+static inline JET_ERR support_put_page(ese_pagestore *store, uint32_t pgno, uint8_t fill,
+                                       uint32_t page_size)
+{
+    ese_page_ref ref;
+    JET_ERR err = store->ops->write(store, pgno, &ref);
+    if (err != JET_errSuccess)
+        return err;
+    memset(ref.data + ESE_PGHDR_SIZE, fill, page_size - ESE_PGHDR_SIZE);
+    ese_store_u32(ref.data + ESE_PGHDR_OFF_FLAGS, ESE_PAGE_FLAG_LEAF | ESE_PAGE_FLAG_NEW_CHECKSUM);
+    store->ops->release(store, &ref);
+    return JET_errSuccess;
+}
+
+/* The fill byte of page pgno as support_put_page wrote it; -1 when the page cannot be read. */
+static inline int support_page_fill(ese_pagestore *store, uint32_t pgno)
+{
+    ese_page_ref ref;
+    if (store->ops->read(store, pgno, &ref) != JET_errSuccess)
+        return -1;
+    int fill = ref.data[ESE_PGHDR_SIZE + 100];
+    store->ops->release(store, &ref);
+    return fill;
 }
 
 /* Create table `name` with n (at most 8) columns names[i] of types[i] (the first one with

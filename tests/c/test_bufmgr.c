@@ -14,6 +14,7 @@
 
 #include "bufmgr.h"
 #include "check.h"
+#include "support.h"
 
 #define PAGE 8192u
 
@@ -44,36 +45,17 @@ static JET_ERR fake_make_durable(void *ctx, uint64_t position)
 
 static ese_dbfile *new_db(const char *name, uint32_t pages)
 {
-    char path[300];
-    snprintf(path, sizeof path, "%s/%s", g_folder, name);
-    unlink(path);
-    ese_dbfile *db = NULL;
-    if (dbfile_create(path, PAGE, pages, NULL, &db) != JET_errSuccess)
-        return NULL;
-    return db;
+    return support_new_dbfile(g_folder, name, PAGE, pages);
 }
 
-/* Make page pgno a plausible ESE page with `fill` as its content. */
 static JET_ERR put_page(ese_pagestore *store, uint32_t pgno, uint8_t fill)
 {
-    ese_page_ref ref;
-    JET_ERR err = store->ops->write(store, pgno, &ref);
-    if (err != JET_errSuccess)
-        return err;
-    memset(ref.data + ESE_PGHDR_SIZE, fill, PAGE - ESE_PGHDR_SIZE);
-    ese_store_u32(ref.data + ESE_PGHDR_OFF_FLAGS, ESE_PAGE_FLAG_LEAF | ESE_PAGE_FLAG_NEW_CHECKSUM);
-    store->ops->release(store, &ref);
-    return JET_errSuccess;
+    return support_put_page(store, pgno, fill, PAGE);
 }
 
 static int page_fill(ese_pagestore *store, uint32_t pgno)
 {
-    ese_page_ref ref;
-    if (store->ops->read(store, pgno, &ref) != JET_errSuccess)
-        return -1;
-    int fill = ref.data[ESE_PGHDR_SIZE + 100];
-    store->ops->release(store, &ref);
-    return fill;
+    return support_page_fill(store, pgno);
 }
 
 static void test_batch_and_write_ahead(void)

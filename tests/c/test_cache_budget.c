@@ -20,6 +20,7 @@
 
 #include "bufmgr.h"
 #include "check.h"
+#include "support.h"
 #include "checkpointer.h"
 #include "dbfile.h"
 #include "esent.h"
@@ -60,35 +61,17 @@ static void fake_fail(void *ctx)
 
 static ese_dbfile *new_db(const char *name, uint32_t pages)
 {
-    char path[400];
-    snprintf(path, sizeof path, "%s/%s", g_root, name);
-    unlink(path);
-    ese_dbfile *db = NULL;
-    if (dbfile_create(path, PAGE, pages, NULL, &db) != JET_errSuccess)
-        return NULL;
-    return db;
+    return support_new_dbfile(g_root, name, PAGE, pages);
 }
 
 static JET_ERR put_page(ese_pagestore *store, uint32_t pgno, uint8_t fill)
 {
-    ese_page_ref ref;
-    JET_ERR err = store->ops->write(store, pgno, &ref);
-    if (err != JET_errSuccess)
-        return err;
-    memset(ref.data + ESE_PGHDR_SIZE, fill, PAGE - ESE_PGHDR_SIZE);
-    ese_store_u32(ref.data + ESE_PGHDR_OFF_FLAGS, ESE_PAGE_FLAG_LEAF | ESE_PAGE_FLAG_NEW_CHECKSUM);
-    store->ops->release(store, &ref);
-    return JET_errSuccess;
+    return support_put_page(store, pgno, fill, PAGE);
 }
 
 static int page_fill(ese_pagestore *store, uint32_t pgno)
 {
-    ese_page_ref ref;
-    if (store->ops->read(store, pgno, &ref) != JET_errSuccess)
-        return -1;
-    int fill = ref.data[ESE_PGHDR_SIZE + 100];
-    store->ops->release(store, &ref);
-    return fill;
+    return support_page_fill(store, pgno);
 }
 
 static uint64_t frames_of(ese_bufmgr *bm)
@@ -262,17 +245,6 @@ static void test_evict_write_fault(void)
 
 /* ---- through the Jet API ------------------------------------------------------------------- */
 
-static const WCHAR *W(const char *s)
-{
-    static WCHAR ring[32][400];
-    static unsigned next;
-    WCHAR *out = ring[__atomic_fetch_add(&next, 1, __ATOMIC_RELAXED) % 32];
-    size_t i = 0;
-    for (; s[i] && i < 399; i++)
-        out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-    return out;
-}
 
 static JET_COLUMNID g_id, g_blob;
 
@@ -294,34 +266,15 @@ static JET_ERR start_instance(const char *folder, const char *name, JET_INSTANCE
 
 static JET_ERR create_table(JET_SESID ses, JET_DBID dbid)
 {
-    JET_COLUMNCREATE_W cols[2];
-    memset(cols, 0, sizeof cols);
-    cols[0].cbStruct = cols[1].cbStruct = sizeof cols[0];
-    cols[0].szColumnName = (WCHAR *)W("Id");
-    cols[0].coltyp = JET_coltypLong;
-    cols[1].szColumnName = (WCHAR *)W("Blob");
-    cols[1].coltyp = JET_coltypLongBinary;
-    static const WCHAR key[] = {'+', 'I', 'd', 0, 0};
-    JET_INDEXCREATE_W idx;
-    memset(&idx, 0, sizeof idx);
-    idx.cbStruct = sizeof idx;
-    idx.szIndexName = (WCHAR *)W("PK");
-    idx.szKey = (WCHAR *)key;
-    idx.cbKey = sizeof key;
-    idx.grbit = JET_bitIndexPrimary;
-    JET_TABLECREATE2_W tc;
-    memset(&tc, 0, sizeof tc);
-    tc.cbStruct = sizeof tc;
-    tc.szTableName = (WCHAR *)W("T");
-    tc.rgcolumncreate = cols;
-    tc.cColumns = 2;
-    tc.rgindexcreate = &idx;
-    tc.cIndexes = 1;
-    JET_ERR err = JetCreateTableColumnIndex2W(ses, dbid, &tc);
+    static const char *const names[] = {"Id", "Blob"};
+    static const JET_COLTYP types[] = {JET_coltypLong, JET_coltypLongBinary};
+    JET_TABLEID table;
+    JET_COLUMNID ids[2];
+    JET_ERR err = support_create_table(ses, dbid, "T", 2, names, types, 0, &table, ids);
     if (err >= 0) {
-        g_id = cols[0].columnid;
-        g_blob = cols[1].columnid;
-        err = JetCloseTable(ses, tc.tableid);
+        g_id = ids[0];
+        g_blob = ids[1];
+        err = JetCloseTable(ses, table);
     }
     return err;
 }

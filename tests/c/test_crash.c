@@ -50,6 +50,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "support.h"
 #include "checkpoint.h"
 #include "checkpointer.h"
 #include "database.h"
@@ -93,17 +94,6 @@ typedef struct {
 static char g_folder[256], g_db[320];
 static int g_instances;
 
-static const WCHAR *W(const char *s)
-{
-    static WCHAR ring[8][400];
-    static unsigned next;
-    WCHAR *out = ring[next++ % 8];
-    size_t i = 0;
-    for (; s[i] && i < 399; i++)
-        out[i] = (WCHAR)(unsigned char)s[i];
-    out[i] = 0;
-    return out;
-}
 
 /* Odd rounds write "aliasing" long values, linear in GF(2): sectors of two versions of a page
  * then XOR alike, so a torn write of them passes the page checksum and only redo can repair it
@@ -169,36 +159,15 @@ typedef struct {
 
 static JET_ERR create_table(conn *c)
 {
-    JET_COLUMNCREATE_W cols[3];
-    memset(cols, 0, sizeof cols);
-    const char *names[3] = {"Id", "Val", "Blob"};
-    JET_COLTYP types[3] = {JET_coltypLong, JET_coltypLong, JET_coltypLongBinary};
-    for (int i = 0; i < 3; i++) {
-        cols[i].cbStruct = sizeof cols[i];
-        cols[i].szColumnName = (WCHAR *)W(names[i]);
-        cols[i].coltyp = types[i];
+    static const char *const names[] = {"Id", "Val", "Blob"};
+    static const JET_COLTYP types[] = {JET_coltypLong, JET_coltypLong, JET_coltypLongBinary};
+    JET_COLUMNID ids[3];
+    JET_ERR err = support_create_table(c->ses, c->dbid, "T", 3, names, types, 0, &c->tab, ids);
+    if (err >= 0) {
+        c->id = ids[0];
+        c->val = ids[1];
+        c->blob = ids[2];
     }
-    static const WCHAR key[] = {'+', 'I', 'd', 0, 0};
-    JET_INDEXCREATE_W idx;
-    memset(&idx, 0, sizeof idx);
-    idx.cbStruct = sizeof idx;
-    idx.szIndexName = (WCHAR *)W("PK");
-    idx.szKey = (WCHAR *)key;
-    idx.cbKey = sizeof key;
-    idx.grbit = JET_bitIndexPrimary;
-    JET_TABLECREATE2_W tc;
-    memset(&tc, 0, sizeof tc);
-    tc.cbStruct = sizeof tc;
-    tc.szTableName = (WCHAR *)W("T");
-    tc.rgcolumncreate = cols;
-    tc.cColumns = 3;
-    tc.rgindexcreate = &idx;
-    tc.cIndexes = 1;
-    JET_ERR err = JetCreateTableColumnIndex2W(c->ses, c->dbid, &tc);
-    c->tab = tc.tableid;
-    c->id = cols[0].columnid;
-    c->val = cols[1].columnid;
-    c->blob = cols[2].columnid;
     return err;
 }
 
