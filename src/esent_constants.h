@@ -544,4 +544,166 @@
 #define JET_ccolKeyMost 16
 #endif
 
+/* ---- the full data API (issue 5): indexes, cursors, ranges, schema, info levels ---- */
+
+/* JetGetTableColumnInfo / JetGetColumnInfo info levels */
+#ifndef JET_ColInfoList
+#define JET_ColInfoList 1
+#endif
+#ifndef JET_ColInfoSysTabCursor
+#define JET_ColInfoSysTabCursor 3
+#endif
+#ifndef JET_ColInfoBase
+#define JET_ColInfoBase 4
+#endif
+#ifndef JET_ColInfoListCompact
+#define JET_ColInfoListCompact 5
+#endif
+#ifndef JET_ColInfoListSortColumnid
+#define JET_ColInfoListSortColumnid 7
+#endif
+/* JetGetTableIndexInfo / JetGetIndexInfo info levels */
+#ifndef JET_IdxInfo
+#define JET_IdxInfo 0
+#endif
+#ifndef JET_IdxInfoList
+#define JET_IdxInfoList 1
+#endif
+#ifndef JET_IdxInfoSysTabCursor
+#define JET_IdxInfoSysTabCursor 2
+#endif
+#ifndef JET_IdxInfoOLC
+#define JET_IdxInfoOLC 3
+#endif
+#ifndef JET_IdxInfoResetOLC
+#define JET_IdxInfoResetOLC 4
+#endif
+#ifndef JET_IdxInfoSpaceAlloc
+#define JET_IdxInfoSpaceAlloc 5
+#endif
+#ifndef JET_IdxInfoLangid
+#define JET_IdxInfoLangid 6
+#endif
+#ifndef JET_IdxInfoCount
+#define JET_IdxInfoCount 7
+#endif
+#ifndef JET_IdxInfoVarSegMac
+#define JET_IdxInfoVarSegMac 8
+#endif
+#ifndef JET_IdxInfoIndexId
+#define JET_IdxInfoIndexId 9
+#endif
+#ifndef JET_IdxInfoKeyMost
+#define JET_IdxInfoKeyMost 10
+#endif
+/* JetGetObjectInfo info levels and object types */
+#ifndef JET_ObjInfo
+#define JET_ObjInfo 0
+#endif
+#ifndef JET_ObjInfoListNoStats
+#define JET_ObjInfoListNoStats 1
+#endif
+#ifndef JET_ObjInfoList
+#define JET_ObjInfoList 2
+#endif
+#ifndef JET_ObjInfoNoStats
+#define JET_ObjInfoNoStats 5
+#endif
+#ifndef JET_objtypNil
+#define JET_objtypNil 0
+#endif
+#ifndef JET_objtypTable
+#define JET_objtypTable 1
+#endif
+#ifndef JET_bitObjectSystem
+#define JET_bitObjectSystem 0x80000000
+#endif
+#ifndef JET_bitObjectTableFixedDDL
+#define JET_bitObjectTableFixedDDL 0x40000000
+#endif
+/* JetGetTableInfo info levels */
+#ifndef JET_TblInfo
+#define JET_TblInfo 0
+#endif
+#ifndef JET_TblInfoName
+#define JET_TblInfoName 1
+#endif
+#ifndef JET_TblInfoDbid
+#define JET_TblInfoDbid 2
+#endif
+/* more index grbits */
+#ifndef JET_bitIndexEmpty
+#define JET_bitIndexEmpty 0x00000100
+#endif
+#ifndef JET_bitIndexSortNullsHigh
+#define JET_bitIndexSortNullsHigh 0x00000400
+#endif
+#ifndef JET_bitIndexUnicode
+#define JET_bitIndexUnicode 0x00000800
+#endif
+#ifndef JET_bitIndexTuples
+#define JET_bitIndexTuples 0x00001000
+#endif
+#ifndef JET_bitIndexTupleLimits
+#define JET_bitIndexTupleLimits 0x00002000
+#endif
+#ifndef JET_bitIndexCrossProduct
+#define JET_bitIndexCrossProduct 0x00004000
+#endif
+#ifndef JET_bitIndexKeyMost
+#define JET_bitIndexKeyMost 0x00008000
+#endif
+#ifndef JET_bitIndexDisallowTruncation
+#define JET_bitIndexDisallowTruncation 0x00010000
+#endif
+#ifndef JET_bitIndexNestedTable
+#define JET_bitIndexNestedTable 0x00020000
+#endif
+#ifndef JET_bitIndexDotNetGuid
+#define JET_bitIndexDotNetGuid 0x00040000
+#endif
+/* JetSetCurrentIndex2/3/4 */
+#ifndef JET_bitMoveFirst
+#define JET_bitMoveFirst 0x00000000
+#endif
+#ifndef JET_bitNoMove
+#define JET_bitNoMove 0x00000002
+#endif
+/* JetSeek */
+#ifndef JET_bitCheckUniqueness
+#define JET_bitCheckUniqueness 0x00000040
+#endif
+/* JetSetIndexRange */
+#ifndef JET_bitRangeInclusive
+#define JET_bitRangeInclusive 0x00000001
+#endif
+#ifndef JET_bitRangeUpperLimit
+#define JET_bitRangeUpperLimit 0x00000002
+#endif
+#ifndef JET_bitRangeInstantDuration
+#define JET_bitRangeInstantDuration 0x00000004
+#endif
+#ifndef JET_bitRangeRemove
+#define JET_bitRangeRemove 0x00000008
+#endif
+/* JetGetLock / JetGotoBookmark neighbours are not needed; JetRetrieveKey */
+#ifndef JET_bitRetrieveFromPrimaryBookmark
+#define JET_bitRetrieveFromPrimaryBookmark 0x00000040
+#endif
+#ifndef JET_bitRetrieveLongId
+#define JET_bitRetrieveLongId 0x00000080
+#endif
+#ifndef JET_bitRetrieveLongValueRefCount
+#define JET_bitRetrieveLongValueRefCount 0x00000100
+#endif
+/* JetEscrowUpdate */
+#ifndef JET_bitEscrowNoRollback
+#define JET_bitEscrowNoRollback 0x00000001
+#endif
+/* JetDeleteColumn2 */
+#ifndef JET_bitDeleteColumnIgnoreTemplateColumns
+#define JET_bitDeleteColumnIgnoreTemplateColumns 0x00000001
+#endif
+/* JetMove */
+
 #endif /* ESENT_CONSTANTS_H */

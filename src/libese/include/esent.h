@@ -262,6 +262,127 @@ typedef struct {
     JET_COLUMNID columnidNextTagged;
 } JET_RETINFO;
 
+/* ---- the full data API: multi-column calls, positions, lists (layouts as the SDK's) ------- */
+
+typedef struct {
+    JET_COLUMNID columnid;
+    void *pvData;
+    uint32_t cbData;
+    uint32_t cbActual;
+    JET_GRBIT grbit;
+    uint32_t ibLongValue;
+    uint32_t itagSequence;
+    JET_COLUMNID columnidNextTagged;
+    JET_ERR err;
+} JET_RETRIEVECOLUMN;
+
+typedef struct {
+    JET_COLUMNID columnid;
+    const void *pvData;
+    uint32_t cbData;
+    JET_GRBIT grbit;
+    uint32_t ibLongValue;
+    uint32_t itagSequence;
+    JET_ERR err;
+} JET_SETCOLUMN;
+
+typedef struct {
+    uint32_t cbStruct;
+    uint32_t centriesLT;
+    uint32_t centriesInRange;
+    uint32_t centriesTotal;
+} JET_RECPOS;
+
+typedef uint32_t JET_OBJTYP;
+typedef double JET_DATESERIAL;
+
+/* JetGetTableColumnInfo(JET_ColInfoList...): a temporary table of one row per column. */
+typedef struct {
+    uint32_t cbStruct;
+    JET_TABLEID tableid;
+    uint32_t cRecord;
+    JET_COLUMNID columnidPresentationOrder;
+    JET_COLUMNID columnidcolumnname;
+    JET_COLUMNID columnidcolumnid;
+    JET_COLUMNID columnidcoltyp;
+    JET_COLUMNID columnidCountry;
+    JET_COLUMNID columnidLangid;
+    JET_COLUMNID columnidCp;
+    JET_COLUMNID columnidCollate;
+    JET_COLUMNID columnidcbMax;
+    JET_COLUMNID columnidgrbit;
+    JET_COLUMNID columnidDefault;
+    JET_COLUMNID columnidBaseTableName;
+    JET_COLUMNID columnidBaseColumnName;
+    JET_COLUMNID columnidDefinitionName;
+} JET_COLUMNLIST;
+
+typedef struct {
+    uint32_t cbStruct;
+    JET_COLUMNID columnid;
+    JET_COLTYP coltyp;
+    unsigned short wCountry;
+    unsigned short langid;
+    unsigned short cp;
+    unsigned short wFiller;
+    uint32_t cbMax;
+    JET_GRBIT grbit;
+    WCHAR szBaseTableName[256];
+    WCHAR szBaseColumnName[256];
+} JET_COLUMNBASE_W;
+
+/* JetGetTableIndexInfo(JET_IdxInfo / JET_IdxInfoList): one row per index column. */
+typedef struct {
+    uint32_t cbStruct;
+    JET_TABLEID tableid;
+    uint32_t cRecord;
+    JET_COLUMNID columnidindexname;
+    JET_COLUMNID columnidgrbitIndex;
+    JET_COLUMNID columnidcKey;
+    JET_COLUMNID columnidcEntry;
+    JET_COLUMNID columnidcPage;
+    JET_COLUMNID columnidcColumn;
+    JET_COLUMNID columnidiColumn;
+    JET_COLUMNID columnidcolumnid;
+    JET_COLUMNID columnidcoltyp;
+    JET_COLUMNID columnidCountry;
+    JET_COLUMNID columnidLangid;
+    JET_COLUMNID columnidCp;
+    JET_COLUMNID columnidCollate;
+    JET_COLUMNID columnidgrbitColumn;
+    JET_COLUMNID columnidcolumnname;
+    JET_COLUMNID columnidLCMapFlags;
+} JET_INDEXLIST;
+
+/* JetGetObjectInfo(JET_ObjInfoList...): one row per table. */
+typedef struct {
+    uint32_t cbStruct;
+    JET_TABLEID tableid;
+    uint32_t cRecord;
+    JET_COLUMNID columnidcontainername;
+    JET_COLUMNID columnidobjectname;
+    JET_COLUMNID columnidobjtyp;
+    JET_COLUMNID columniddtCreate;
+    JET_COLUMNID columniddtUpdate;
+    JET_COLUMNID columnidgrbit;
+    JET_COLUMNID columnidflags;
+    JET_COLUMNID columnidcRecord;
+    JET_COLUMNID columnidcPage;
+} JET_OBJECTLIST;
+
+#pragma pack(push, 4)
+typedef struct {
+    uint32_t cbStruct;
+    JET_OBJTYP objtyp;
+    JET_DATESERIAL dtCreate;  /* obsolete: 0 */
+    JET_DATESERIAL dtUpdate;  /* obsolete: 0 */
+    JET_GRBIT grbit;
+    uint32_t flags;
+    uint32_t cRecord;
+    uint32_t cPage;
+} JET_OBJECTINFO;
+#pragma pack(pop)
+
 /* ------------------------------------------------------------------------------------------ */
 /* Errors and warnings                                                                        */
 
@@ -388,6 +509,70 @@ JET_ERR JET_API JetMove(JET_SESID sesid, JET_TABLEID tableid, ESE_LONG cRow, JET
 JET_ERR JET_API JetMakeKey(JET_SESID sesid, JET_TABLEID tableid, const void *pvData,
                            ESE_ULONG cbData, JET_GRBIT grbit);
 JET_ERR JET_API JetSeek(JET_SESID sesid, JET_TABLEID tableid, JET_GRBIT grbit);
+
+/* indexes (secondary indexes, the current index) */
+JET_ERR JET_API JetCreateIndexW(JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szIndexName,
+                                JET_GRBIT grbit, const WCHAR *szKey, ESE_ULONG cbKey,
+                                ESE_ULONG lDensity);
+JET_ERR JET_API JetCreateIndex2W(JET_SESID sesid, JET_TABLEID tableid,
+                                 JET_INDEXCREATE_W *pindexcreate, ESE_ULONG cIndexCreate);
+JET_ERR JET_API JetDeleteIndexW(JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szIndexName);
+JET_ERR JET_API JetSetCurrentIndexW(JET_SESID sesid, JET_TABLEID tableid,
+                                    const WCHAR *szIndexName);
+JET_ERR JET_API JetSetCurrentIndex2W(JET_SESID sesid, JET_TABLEID tableid,
+                                     const WCHAR *szIndexName, JET_GRBIT grbit);
+JET_ERR JET_API JetSetCurrentIndex3W(JET_SESID sesid, JET_TABLEID tableid,
+                                     const WCHAR *szIndexName, JET_GRBIT grbit,
+                                     ESE_ULONG itagSequence);
+JET_ERR JET_API JetGetCurrentIndexW(JET_SESID sesid, JET_TABLEID tableid, WCHAR *szIndexName,
+                                    ESE_ULONG cbIndexName);
+JET_ERR JET_API JetGetTableIndexInfoW(JET_SESID sesid, JET_TABLEID tableid,
+                                      const WCHAR *szIndexName, void *pvResult,
+                                      ESE_ULONG cbResult, ESE_ULONG InfoLevel);
+
+/* cursors, keys, ranges, positions, bookmarks, several columns at once, escrow */
+JET_ERR JET_API JetSetIndexRange(JET_SESID sesid, JET_TABLEID tableid, JET_GRBIT grbit);
+JET_ERR JET_API JetIndexRecordCount(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG *pcrec,
+                                    ESE_ULONG crecMax);
+JET_ERR JET_API JetRetrieveKey(JET_SESID sesid, JET_TABLEID tableid, void *pvKey,
+                               ESE_ULONG cbMax, ESE_ULONG *pcbActual, JET_GRBIT grbit);
+JET_ERR JET_API JetGetBookmark(JET_SESID sesid, JET_TABLEID tableid, void *pvBookmark,
+                               ESE_ULONG cbMax, ESE_ULONG *pcbActual);
+JET_ERR JET_API JetGotoBookmark(JET_SESID sesid, JET_TABLEID tableid, void *pvBookmark,
+                                ESE_ULONG cbBookmark);
+JET_ERR JET_API JetGetRecordPosition(JET_SESID sesid, JET_TABLEID tableid, JET_RECPOS *precpos,
+                                     ESE_ULONG cbRecpos);
+JET_ERR JET_API JetGotoPosition(JET_SESID sesid, JET_TABLEID tableid, JET_RECPOS *precpos);
+JET_ERR JET_API JetRetrieveColumns(JET_SESID sesid, JET_TABLEID tableid,
+                                   JET_RETRIEVECOLUMN *pretrievecolumn,
+                                   ESE_ULONG cretrievecolumn);
+JET_ERR JET_API JetSetColumns(JET_SESID sesid, JET_TABLEID tableid, JET_SETCOLUMN *psetcolumn,
+                              ESE_ULONG csetcolumn);
+JET_ERR JET_API JetEscrowUpdate(JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID columnid,
+                                void *pv, ESE_ULONG cbMax, void *pvOld, ESE_ULONG cbOldMax,
+                                ESE_ULONG *pcbOldActual, JET_GRBIT grbit);
+
+/* schema changes and catalog information */
+JET_ERR JET_API JetAddColumnW(JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szColumnName,
+                              const JET_COLUMNDEF *pcolumndef, const void *pvDefault,
+                              ESE_ULONG cbDefault, JET_COLUMNID *pcolumnid);
+JET_ERR JET_API JetDeleteColumnW(JET_SESID sesid, JET_TABLEID tableid,
+                                 const WCHAR *szColumnName);
+JET_ERR JET_API JetDeleteColumn2W(JET_SESID sesid, JET_TABLEID tableid,
+                                  const WCHAR *szColumnName, const JET_GRBIT grbit);
+JET_ERR JET_API JetRenameColumnW(JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szName,
+                                 const WCHAR *szNameNew, JET_GRBIT grbit);
+JET_ERR JET_API JetDeleteTableW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szTableName);
+JET_ERR JET_API JetRenameTableW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szName,
+                                const WCHAR *szNameNew);
+JET_ERR JET_API JetGetColumnInfoW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szTableName,
+                                  const WCHAR *pColumnNameOrId, void *pvResult,
+                                  ESE_ULONG cbMax, ESE_ULONG InfoLevel);
+JET_ERR JET_API JetGetObjectInfoW(JET_SESID sesid, JET_DBID dbid, JET_OBJTYP objtyp,
+                                  const WCHAR *szContainerName, const WCHAR *szObjectName,
+                                  void *pvResult, ESE_ULONG cbMax, ESE_ULONG InfoLevel);
+JET_ERR JET_API JetGetTableInfoW(JET_SESID sesid, JET_TABLEID tableid, void *pvResult,
+                                 ESE_ULONG cbMax, ESE_ULONG InfoLevel);
 
 #ifdef __cplusplus
 }
