@@ -3814,3 +3814,35 @@ static JET_ERR sindex_check_locked(ese_table *t, char *msg, size_t cb_msg)
     osal_free(rec);
     return err;
 }
+
+JET_ERR db_cursor_goto_row(db_cursor *c, const uint8_t *bm, uint32_t cb_bm, uint32_t itag)
+{
+    if (!c->ix)
+        return itag > 1 ? JET_errNoCurrentRecord : db_cursor_seek(c, bm, cb_bm, BT_SEEK_EQ);
+    uint8_t *rec = NULL;
+    size_t cb = 0;
+    JET_ERR err = db_lookup_trx(c->t, c->trx, bm, cb_bm, &rec, &cb);
+    if (err == JET_errRecordNotFound)
+        err = JET_errNoCurrentRecord;
+    index_keys keys = {0};
+    if (err >= 0) {
+        pthread_mutex_lock(&c->t->db->lock);
+        err = index_row_keys(&c->ix->info, &c->t->schema, rec, cb, &keys);
+        pthread_mutex_unlock(&c->t->db->lock);
+    }
+    size_t k = itag ? itag - 1 : 0;
+    if (err >= 0 && k >= keys.count)
+        err = JET_errNoCurrentRecord; /* the row has no such entry in this index */
+    if (err >= 0) {
+        uint32_t cb_key;
+        const uint8_t *key = index_key_at(&keys, k, &cb_key);
+        err = db_cursor_seek_entry(c, key, cb_key, bm, cb_bm, BT_SEEK_EQ);
+        if (err == JET_errRecordNotFound)
+            err = JET_errNoCurrentRecord;
+    }
+    index_keys_free(&keys);
+    osal_free(rec);
+    if (err < 0)
+        c->state = CURSOR_NONE;
+    return err;
+}

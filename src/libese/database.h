@@ -286,6 +286,11 @@ const db_index_info *db_cursor_index(const db_cursor *c);
  * how a handle finds its place again after the tree changed. */
 JET_ERR db_cursor_seek_entry(db_cursor *c, const uint8_t *key, uint32_t cb_key,
                              const uint8_t *bookmark, uint32_t cb_bookmark, bt_seek_mode mode);
+/* Position on row bm's entry number itag (1-based, 0 = 1; in index key order: a row has
+ * several entries in an index over a multi-valued column) in the cursor's index.
+ * JET_errNoCurrentRecord when the row is gone or has no such entry (its key's NULLs are
+ * ignored by the index); the cursor is then unpositioned. */
+JET_ERR db_cursor_goto_row(db_cursor *c, const uint8_t *bm, uint32_t cb_bm, uint32_t itag);
 /* The current row's primary key (its bookmark).  JET_errNoCurrentRecord. */
 JET_ERR db_cursor_bookmark(db_cursor *c, const uint8_t **pbm, uint32_t *pcb_bm);
 
