@@ -56,6 +56,7 @@ typedef struct db_sindex {
     db_index_info info;
     ese_btree tree;
     bool unique;
+    bool foreign;   /* a non-unique index ESE wrote: its keys lack the primary key (read only) */
 } db_sindex;
 
 static void sindex_free(db_sindex *x)
@@ -296,13 +297,14 @@ static const db_column *column_by_fid(const ese_table *t, uint16_t fid)
 }
 
 /* Describe key columns fids[0..count) (descending already set in segments): their types, code
- * pages and fixed sizes.  JET_errIndexInvalidDef for a missing or long-value column. */
+ * pages and fixed sizes.  JET_errIndexInvalidDef for a missing column, or a long-value one when
+ * !allow_long (primary keys; a secondary index keys the first key_most bytes of a long value). */
 static JET_ERR fill_segments(const ese_table *t, const uint16_t *fids, key_segment *segments,
-                             uint32_t count)
+                             uint32_t count, bool allow_long)
 {
     for (uint32_t i = 0; i < count; i++) {
         const db_column *c = column_by_fid(t, fids[i]);
-        if (!c || record_coltyp_is_long_value(c->coltyp))
+        if (!c || (!allow_long && record_coltyp_is_long_value(c->coltyp)))
             return JET_errIndexInvalidDef;
         segments[i].coltyp = c->coltyp;
         segments[i].code_page = record_coltyp_is_text(c->coltyp) ? c->code_page : 0;
@@ -319,7 +321,7 @@ static JET_ERR create_index_locked(ese_table *t, const db_index_def *def);
 static JET_ERR sindex_check_locked(ese_table *t, char *msg, size_t cb_msg);
 static JET_ERR sindex_check_row_locked(ese_table *t, struct ese_trx *trx, const uint8_t *rec,
                                        size_t cb, const uint8_t *pk, uint32_t cb_pk);
-static JET_ERR sindex_update_row(ese_table *t, const uint8_t *pk, uint32_t cb_pk,
+static JET_ERR sindex_update_row(ese_table *t, const ese_trx *trx, const uint8_t *pk, uint32_t cb_pk,
                                  const uint8_t *old_rec, size_t cb_old, const uint8_t *new_rec,
                                  size_t cb_new, bool insert);
 
@@ -346,7 +348,7 @@ static JET_ERR table_finish(ese_table *t)
     osal_free(rc);
     if (err < 0)
         return err;
-    if ((err = fill_segments(t, t->key_fids, t->segments, t->key_count)) < 0)
+    if ((err = fill_segments(t, t->key_fids, t->segments, t->key_count, false)) < 0)
         return err;
     memset(&t->kidx, 0, sizeof t->kidx);
     t->kidx.segments = t->segments;
@@ -462,7 +464,7 @@ static JET_ERR sindex_load(ese_table *t, const catalog_object *o)
 static JET_ERR sindex_finish(ese_table *t, db_sindex *x)
 {
     db_index_info *ix = &x->info;
-    JET_ERR err = fill_segments(t, ix->fids, ix->segments, ix->key_count);
+    JET_ERR err = fill_segments(t, ix->fids, ix->segments, ix->key_count, true);
     if (err < 0)
         return err;
     uint32_t key_most = ix->kidx.key_most ? ix->kidx.key_most : KEY_MOST_DEFAULT;
@@ -475,7 +477,25 @@ static JET_ERR sindex_finish(ese_table *t, db_sindex *x)
         .disallow_truncation = (ix->grbit & JET_bitIndexDisallowTruncation) != 0,
     };
     x->unique = (ix->grbit & JET_bitIndexUnique) != 0;
-    return bt_open(&x->tree, t->db->store, ix->pgno_fdp);
+    if ((err = bt_open(&x->tree, t->db->store, ix->pgno_fdp)) < 0 || x->unique)
+        return err;
+    /* ESE repeats a non-unique key and orders duplicates by data; libese appends the primary key
+     * (DESIGN.md): an entry whose key does not end with its data was written by ESE. */
+    ese_btcursor bc;
+    uint8_t key[KEY_MOST_MOST + DB_KEY_MOST], data[DB_KEY_MOST];
+    size_t cb_key = 0, cb_data = 0;
+    bt_cursor_init(&bc, &x->tree);
+    err = bt_cursor_first(&bc);
+    if (err >= 0)
+        err = bt_cursor_get(&bc, key, sizeof key, &cb_key, data, sizeof data, &cb_data);
+    bt_cursor_release(&bc);
+    if (err == JET_errNoCurrentRecord)
+        return JET_errSuccess;
+    if (err < 0)
+        return err;
+    x->foreign = err == JET_wrnBufferTruncated || cb_key < cb_data ||
+                 memcmp(key + cb_key - cb_data, data, cb_data) != 0;
+    return JET_errSuccess;
 }
 
 /* Read the catalog into the schema cache. */
@@ -1100,7 +1120,7 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
                 goto done;
             }
         }
-        uint32_t ff = record_field_flags_from_grbit(c->grbit & JET_bitColumnNotNULL);
+        uint32_t ff = record_field_flags_from_grbit(c->grbit & (JET_bitColumnNotNULL | JET_bitColumnMultiValued));
         if ((err = table_add_column(t, c->name, strlen(c->name), fid, c->coltyp, cb_max, cp, ff, 0)) < 0)
             goto done;
     }
@@ -2297,7 +2317,7 @@ static JET_ERR apply_entry_locked(ese_database *db, const ese_trx *trx, const ui
         err = bt_delete(&t->tree, key, cb_key);
     }
     if (err >= 0 && t->sidx_count && e->present) /* removals ran first (unindex_one) */
-        err = sindex_update_row(t, key, cb_key, existed ? old : NULL, cb_old,
+        err = sindex_update_row(t, trx, key, cb_key, existed ? old : NULL, cb_old,
                                 written ? written : e->rec, written ? cb_written : e->cb_rec, true);
     if (err >= 0 && existed)
         err = separated_values(t, old, cb_old, &old_lids, &n_old);
@@ -2341,7 +2361,7 @@ static void unindex_one(void *context, omap_node *n)
     size_t cb_old = 0;
     JET_ERR err = lookup_alloc(&t->tree, n->key + 4, n->cb_key - 4, &old, &cb_old);
     if (err >= 0)
-        err = sindex_update_row(t, n->key + 4, (uint32_t)n->cb_key - 4, old, cb_old,
+        err = sindex_update_row(t, a->trx, n->key + 4, (uint32_t)n->cb_key - 4, old, cb_old,
                                 e->present ? e->rec : NULL, e->cb_rec, false);
     else if (err == JET_errRecordNotFound)
         err = JET_errSuccess;
@@ -3064,6 +3084,25 @@ const db_index_info *table_find_index(const ese_table *t, const char *name)
     return x ? &x->info : NULL;
 }
 
+typedef struct {
+    ese_table *t;
+    const ese_trx *trx;
+} row_lv_context;
+
+static JET_ERR row_lv_read(void *context, uint64_t lid, uint8_t **pdata, uint32_t *pcb)
+{
+    row_lv_context *c = context;
+    return lv_read_view(c->t, c->trx, lid, pdata, pcb);
+}
+
+/* index_row_keys of a row as trx sees it (its long values included). */
+static JET_ERR row_keys(ese_table *t, const ese_trx *trx, const db_index_info *ix,
+                        const uint8_t *rec, size_t cb, index_keys *out)
+{
+    row_lv_context c = {t, trx};
+    return index_row_keys(ix, &t->schema, rec, cb, row_lv_read, &c, out);
+}
+
 /* Add or remove one entry of a row in an index tree. */
 static JET_ERR sindex_put(db_sindex *x, const uint8_t *ikey, uint32_t cb_ikey, const uint8_t *pk,
                           uint32_t cb_pk, bool insert)
@@ -3082,17 +3121,19 @@ static JET_ERR sindex_put(db_sindex *x, const uint8_t *ikey, uint32_t cb_ikey, c
  * old_rec that new_rec (NULL: deleted) does not have; with insert true, add the entries of
  * new_rec that old_rec (NULL: new row) did not have.  A commit runs every removal of its write
  * set before any addition, so rows that swap unique keys in one commit do not collide. */
-static JET_ERR sindex_update_row(ese_table *t, const uint8_t *pk, uint32_t cb_pk,
+static JET_ERR sindex_update_row(ese_table *t, const ese_trx *trx, const uint8_t *pk, uint32_t cb_pk,
                                  const uint8_t *old_rec, size_t cb_old, const uint8_t *new_rec,
                                  size_t cb_new, bool insert)
 {
     for (size_t i = 0; i < t->sidx_count; i++) {
         db_sindex *x = t->sidx[i];
         JET_ERR err;
+        if (x->foreign)
+            return JET_errFeatureNotAvailable; /* libese gap: maintaining ESE's duplicate layout */
         t->keys_old.count = t->keys_new.count = 0;
-        if (old_rec && (err = index_row_keys(&x->info, &t->schema, old_rec, cb_old, &t->keys_old)) < 0)
+        if (old_rec && (err = row_keys(t, trx, &x->info, old_rec, cb_old, &t->keys_old)) < 0)
             return err;
-        if (new_rec && (err = index_row_keys(&x->info, &t->schema, new_rec, cb_new, &t->keys_new)) < 0)
+        if (new_rec && (err = row_keys(t, trx, &x->info, new_rec, cb_new, &t->keys_new)) < 0)
             return err;
         const index_keys *from = insert ? &t->keys_new : &t->keys_old;
         const index_keys *other = insert ? &t->keys_old : &t->keys_new;
@@ -3119,7 +3160,7 @@ static JET_ERR sindex_build_locked(ese_table *t, db_sindex *x)
     JET_ERR err = bt_cursor_first(&bc);
     for (; err >= 0; err = bt_cursor_next(&bc)) {
         if ((err = cursor_fetch(&bc, &key, &cap_key, &cb_key, &rec, &cap_rec, &cb_rec)) < 0 ||
-            (err = index_row_keys(&x->info, &t->schema, rec, cb_rec, &t->keys_new)) < 0)
+            (err = row_keys(t, NULL, &x->info, rec, cb_rec, &t->keys_new)) < 0)
             break;
         for (size_t k = 0; err >= 0 && k < t->keys_new.count; k++) {
             uint32_t cb;
@@ -3181,7 +3222,7 @@ static JET_ERR create_index_locked(ese_table *t, const db_index_def *def)
         ix->segments[i].descending = def->key_columns[i].descending;
         multivalued |= (c->field_flags & RECORD_FIELD_MULTIVALUED) != 0;
     }
-    if ((err = fill_segments(t, ix->fids, ix->segments, ix->key_count)) < 0)
+    if ((err = fill_segments(t, ix->fids, ix->segments, ix->key_count, true)) < 0)
         goto fail;
     ix->objid = db->objid_last + 1;
     uint32_t kind = ESE_PAGE_FLAG_INDEX | ((ix->grbit & JET_bitIndexUnique) ? 0 : ESE_PAGE_FLAG_NON_UNIQUE_KEYS);
@@ -3251,6 +3292,20 @@ JET_ERR db_create_index(ese_table *t, const db_index_def *def)
     return err;
 }
 
+/* Give every page an index owns (its tree, its space trees) back to the table's space, as
+ * ESE frees a deleted index's FDP into its parent. */
+static JET_ERR sindex_free_space_locked(ese_table *t, db_sindex *x)
+{
+    space_extents ext;
+    memset(&ext, 0, sizeof ext);
+    JET_ERR err = space_load_extents(t->db->store, x->info.pgno_fdp, &ext, NULL, 0);
+    for (size_t i = 0; err >= 0 && i < ext.owned_count; i++)
+        for (uint32_t p = ext.owned[i].first; err >= 0 && p <= ext.owned[i].last; p++)
+            err = space_free_page(t->db->store, t->pgno_fdp, p);
+    space_extents_free(&ext);
+    return err;
+}
+
 JET_ERR db_delete_index(ese_table *t, const char *name)
 {
     ese_database *db = t->db;
@@ -3275,10 +3330,11 @@ JET_ERR db_delete_index(ese_table *t, const char *name)
     }
     db_sindex *x = t->sidx[at];
     begin_batch_locked(db);
+    err = sindex_free_space_locked(t, x);
     uint8_t key[CATALOG_KEY_SIZE], ikey[JET_cbKeyMost_OLD];
     uint32_t cb_ikey = 0;
     catalog_key(t->objid, CATALOG_TYPE_INDEX, x->info.objid, key);
-    if ((err = bt_delete(&db->mso, key, CATALOG_KEY_SIZE)) >= 0 &&
+    if (err >= 0 && (err = bt_delete(&db->mso, key, CATALOG_KEY_SIZE)) >= 0 &&
         (err = bt_delete(&db->shadow, key, CATALOG_KEY_SIZE)) >= 0 &&
         (err = catalog_name_index_key(t->objid, CATALOG_TYPE_INDEX, x->info.name,
                                       strlen(x->info.name), ikey, &cb_ikey)) >= 0)
@@ -3453,7 +3509,7 @@ static JET_ERR ix_overlay_build_locked(db_cursor *c, const db_view *v)
             uint32_t cb_pk = (uint32_t)n->cb_key - 4;
             if (!ix_row_overlaid_locked(t, v, pk, cb_pk, &rec, &cb) || !rec)
                 continue;
-            JET_ERR err = index_row_keys(&c->ix->info, &t->schema, rec, cb, &ov->keys);
+            JET_ERR err = row_keys(t, v->trx, &c->ix->info, rec, cb, &ov->keys);
             for (size_t k = 0; err >= 0 && k < ov->keys.count; k++) {
                 uint32_t cb_ikey;
                 const uint8_t *ikey = index_key_at(&ov->keys, k, &cb_ikey);
@@ -3477,6 +3533,58 @@ static bool ix_satisfies(int cmp, bool forward, bool inclusive)
     return forward ? (inclusive ? cmp >= 0 : cmp > 0) : (inclusive ? cmp <= 0 : cmp < 0);
 }
 
+/* From bc's entry (err: how getting there went), step until E = key || data qualifies. */
+static JET_ERR ix_foreign_walk(db_cursor *c, ese_btcursor *bc, JET_ERR err, const uint8_t *from,
+                               size_t cb_from, bool forward, bool inclusive)
+{
+    for (; err >= 0; err = forward ? bt_cursor_next(bc) : bt_cursor_prev(bc)) {
+        if ((err = cursor_fetch(bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec, &c->cap_trec,
+                                &c->cb_trec)) < 0 ||
+            (err = grow_keep(&c->tkey, &c->cap_tkey, c->cb_tkey, c->cb_tkey + c->cb_trec)) < 0)
+            return err;
+        memcpy(c->tkey + c->cb_tkey, c->trec, c->cb_trec);
+        c->cb_tkey += c->cb_trec;
+        if (ix_satisfies(key_compare(c->tkey, c->cb_tkey, from, cb_from), forward, inclusive))
+            return JET_errSuccess;
+    }
+    return err;
+}
+
+/* ix_tree_seek on an ESE-written non-unique tree, where one key repeats with each primary key
+ * as data (ordered by data): land on the run of entries at or below `from`, then walk to the
+ * first entry whose E qualifies.  Leaves E in c->tkey, the primary key in c->trec. */
+static JET_ERR ix_foreign_seek(db_cursor *c, ese_btcursor *bc, const uint8_t *from,
+                               size_t cb_from, bool forward, bool inclusive)
+{
+    JET_ERR err = bt_cursor_seek(bc, from, cb_from, BT_SEEK_LE);
+    if (err == JET_errRecordNotFound)
+        return forward ? ix_foreign_walk(c, bc, bt_cursor_first(bc), from, cb_from, true, inclusive)
+                       : err;
+    if (err < 0)
+        return err;
+    /* to the edge of the run of equal keys the seek landed in, on the side the walk starts */
+    uint8_t *run = NULL;
+    size_t cap_run = 0, cb_run = 0;
+    if ((err = cursor_fetch(bc, &run, &cap_run, &cb_run, &c->trec, &c->cap_trec, &c->cb_trec)) >= 0) {
+        for (;;) {
+            err = forward ? bt_cursor_prev(bc) : bt_cursor_next(bc);
+            if (err == JET_errNoCurrentRecord) {
+                err = forward ? bt_cursor_first(bc) : bt_cursor_last(bc);
+                break;
+            }
+            if (err < 0 || (err = cursor_fetch(bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec,
+                                               &c->cap_trec, &c->cb_trec)) < 0)
+                break;
+            if (key_compare(c->tkey, c->cb_tkey, run, cb_run) != 0) {
+                err = forward ? bt_cursor_next(bc) : bt_cursor_prev(bc);
+                break;
+            }
+        }
+    }
+    osal_free(run);
+    return ix_foreign_walk(c, bc, err, from, cb_from, forward, inclusive);
+}
+
 /* The index tree's nearest entry from `from` (E order; unbounded: the first / last), left in
  * c->tkey as E with c->trec = its primary key.  JET_errRecordNotFound when none. */
 static JET_ERR ix_tree_seek(db_cursor *c, const uint8_t *from, size_t cb_from, bool bounded,
@@ -3491,6 +3599,9 @@ static JET_ERR ix_tree_seek(db_cursor *c, const uint8_t *from, size_t cb_from, b
     bool fetched = false;
     if (!bounded) {
         err = forward ? bt_cursor_first(&bc) : bt_cursor_last(&bc);
+    } else if (x->foreign) {
+        err = ix_foreign_seek(c, &bc, from, cb_from, forward, inclusive);
+        fetched = err >= 0;
     } else if (!x->unique) {
         err = bt_cursor_seek(&bc, from, cb_from, mode);
     } else {
@@ -3513,11 +3624,13 @@ static JET_ERR ix_tree_seek(db_cursor *c, const uint8_t *from, size_t cb_from, b
     }
     if (err >= 0 && !fetched) {
         if ((err = cursor_fetch(&bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec, &c->cap_trec,
-                                &c->cb_trec)) >= 0 && x->unique &&
+                                &c->cb_trec)) >= 0 && (x->unique || x->foreign) &&
             (err = grow_keep(&c->tkey, &c->cap_tkey, c->cb_tkey, c->cb_tkey + c->cb_trec)) >= 0)
             memcpy(c->tkey + c->cb_tkey, c->trec, c->cb_trec);
     }
-    if (err >= 0 && x->unique) {
+    if (err >= 0 && fetched && x->foreign) {
+        *pcb_ikey = (uint32_t)(c->cb_tkey - c->cb_trec); /* ix_foreign_seek composed E */
+    } else if (err >= 0 && (x->unique || x->foreign)) {
         *pcb_ikey = (uint32_t)c->cb_tkey;
         c->cb_tkey += c->cb_trec;
     } else if (err >= 0) {
@@ -3729,7 +3842,7 @@ static JET_ERR sindex_check_row_locked(ese_table *t, ese_trx *trx, const uint8_t
     view_init(&v, t->db, trx);
     for (size_t i = 0; err >= 0 && i < t->sidx_count; i++) {
         db_sindex *x = t->sidx[i];
-        if ((err = index_row_keys(&x->info, &t->schema, rec, cb, &t->keys_new)) < 0 || !x->unique)
+        if ((err = row_keys(t, trx, &x->info, rec, cb, &t->keys_new)) < 0 || !x->unique)
             continue;
         db_cursor probe = {.t = t, .trx = trx, .ix = x};
         for (size_t k = 0; err >= 0 && k < t->keys_new.count; k++) {
@@ -3775,13 +3888,15 @@ static JET_ERR sindex_check_locked(ese_table *t, char *msg, size_t cb_msg)
     for (size_t i = 0; err >= 0 && i < t->sidx_count; i++) {
         db_sindex *x = t->sidx[i];
         uint64_t expected = 0;
+        if (x->foreign)
+            continue; /* its keys are ESE's (Unicode text: LCMapString), not libese's */
         bt_check_stats stats;
         if ((err = bt_check(t->db->store, x->info.pgno_fdp, &stats, msg, cb_msg)) < 0)
             break;
         bt_cursor_init(&bc, &t->tree);
         for (err = bt_cursor_first(&bc); err >= 0; err = bt_cursor_next(&bc)) {
             if ((err = cursor_fetch(&bc, &key, &cap_key, &cb_key, &rec, &cap_rec, &cb_rec)) < 0 ||
-                (err = index_row_keys(&x->info, &t->schema, rec, cb_rec, &t->keys_new)) < 0)
+                (err = row_keys(t, NULL, &x->info, rec, cb_rec, &t->keys_new)) < 0)
                 break;
             for (size_t k = 0; err >= 0 && k < t->keys_new.count; k++) {
                 uint32_t cb;
@@ -3827,7 +3942,7 @@ JET_ERR db_cursor_goto_row(db_cursor *c, const uint8_t *bm, uint32_t cb_bm, uint
     index_keys keys = {0};
     if (err >= 0) {
         pthread_mutex_lock(&c->t->db->lock);
-        err = index_row_keys(&c->ix->info, &c->t->schema, rec, cb, &keys);
+        err = row_keys(c->t, c->trx, &c->ix->info, rec, cb, &keys);
         pthread_mutex_unlock(&c->t->db->lock);
     }
     size_t k = itag ? itag - 1 : 0;

@@ -165,7 +165,7 @@ bool table_has_primary_index(const ese_table *t);
 
 typedef struct db_index_def {
     const char *name;                   /* ASCII, 1..64 characters */
-    const db_index_column *key_columns; /* 1..JET_ccolKeyMost, no long-value column */
+    const db_index_column *key_columns; /* 1..JET_ccolKeyMost (long values: first key_most bytes) */
     size_t key_count;
     JET_GRBIT grbit;     /* JET_bitIndexUnique, IgnoreNull, IgnoreAnyNull, IgnoreFirstNull,
                           * DisallowNull, SortNullsHigh, DotNetGuid, DisallowTruncation,

@@ -80,41 +80,66 @@ static JET_ERR keys_add(index_keys *k, const uint8_t *key, uint32_t cb)
     return JET_errSuccess;
 }
 
+/* One key column's value; *owned (osal_malloc'd, the caller frees it) when it had to be read
+ * from the LV tree or decompressed. */
 static JET_ERR column_value(const record_schema *schema, const uint8_t *rec, size_t cb,
-                            uint16_t fid, uint32_t itag, key_column_value *out)
+                            uint16_t fid, uint32_t itag, index_lv_reader read_lv, void *context,
+                            key_column_value *out, uint8_t **owned)
 {
     record_value v;
     JET_ERR err = record_get_column(schema, rec, cb, fid, itag, &v);
     if (err < 0)
         return err;
     memset(out, 0, sizeof *out);
-    if (v.kind != RECORD_VALUE_DATA) {
-        /* ABSENT / NULL; SEPARATED cannot happen: long-value columns are refused as keys */
-        out->is_null = v.kind != RECORD_VALUE_SEPARATED;
-        return v.kind == RECORD_VALUE_SEPARATED ? JET_errIndexInvalidDef : JET_errSuccess;
+    osal_free(*owned);
+    *owned = NULL;
+    if (v.encrypted)
+        return JET_errFeatureNotAvailable; /* libese cannot decrypt */
+    if (v.kind == RECORD_VALUE_SEPARATED) {
+        uint32_t n = 0;
+        if ((err = read_lv(context, v.lid, owned, &n)) < 0)
+            return err;
+        out->data = *owned;
+        out->cb = n;
+        return JET_errSuccess;
     }
-    if (v.compressed || v.encrypted)
-        return JET_errIndexInvalidDef;
+    if (v.kind != RECORD_VALUE_DATA) {
+        out->is_null = true;
+        return JET_errSuccess;
+    }
+    if (v.compressed) {
+        uint32_t full = 0;
+        record_decompress(v.data, v.cb, NULL, 0, &full);
+        if (!(*owned = osal_malloc(full ? full : 1)))
+            return JET_errOutOfMemory;
+        if ((err = record_decompress(v.data, v.cb, *owned, full, &full)) < 0)
+            return err;
+        out->data = *owned;
+        out->cb = full;
+        return JET_errSuccess;
+    }
     out->data = v.data;
     out->cb = v.cb;
     return JET_errSuccess;
 }
 
 JET_ERR index_row_keys(const db_index_info *ix, const record_schema *schema, const uint8_t *rec,
-                       size_t cb, index_keys *out)
+                       size_t cb, index_lv_reader read_lv, void *context, index_keys *out)
 {
     out->cb = 0;
     out->count = 0;
     key_column_value vals[JET_ccolKeyMost];
+    uint8_t *owned[JET_ccolKeyMost] = {0};
     uint32_t mv = ix->key_count, mv_count = 1;
-    JET_ERR err;
-    for (uint32_t i = 0; i < ix->key_count; i++) {
-        if ((err = column_value(schema, rec, cb, ix->fids[i], 1, &vals[i])) < 0)
-            return err;
+    JET_ERR err = JET_errSuccess;
+    for (uint32_t i = 0; err >= 0 && i < ix->key_count; i++) {
+        if ((err = column_value(schema, rec, cb, ix->fids[i], 1, read_lv, context, &vals[i],
+                                &owned[i])) < 0)
+            break;
         if (mv == ix->key_count && ix->fids[i] >= RECORD_FID_TAGGED_FIRST) {
             uint32_t n = 0;
             if ((err = record_count_values(schema, rec, cb, ix->fids[i], &n)) < 0)
-                return err;
+                break;
             if (n > 1) {
                 mv = i;
                 mv_count = n;
@@ -122,22 +147,26 @@ JET_ERR index_row_keys(const db_index_info *ix, const record_schema *schema, con
         }
     }
     uint8_t key[KEY_MOST_MOST];
-    for (uint32_t v = 1; v <= mv_count; v++) {
-        if (v > 1 && (err = column_value(schema, rec, cb, ix->fids[mv], v, &vals[mv])) < 0)
-            return err;
+    for (uint32_t v = 1; err >= 0 && v <= mv_count; v++) {
+        if (v > 1 && (err = column_value(schema, rec, cb, ix->fids[mv], v, read_lv, context,
+                                         &vals[mv], &owned[mv])) < 0)
+            break;
         uint32_t cb_key = 0, info = 0;
         if ((err = key_build(&ix->kidx, vals, key, &cb_key, &info)) < 0)
-            return err;
-        if ((info & KEY_INFO_SOME_NULL) && (ix->grbit & JET_bitIndexDisallowNull))
-            return JET_errNullKeyDisallowed;
+            break;
+        if ((info & KEY_INFO_SOME_NULL) && (ix->grbit & JET_bitIndexDisallowNull)) {
+            err = JET_errNullKeyDisallowed;
+            break;
+        }
         if (((info & KEY_INFO_ALL_NULL) && (ix->grbit & JET_bitIndexIgnoreNull)) ||
             ((info & KEY_INFO_SOME_NULL) && (ix->grbit & JET_bitIndexIgnoreAnyNull)) ||
             ((info & KEY_INFO_FIRST_NULL) && (ix->grbit & JET_bitIndexIgnoreFirstNull)))
             continue;
-        if ((err = keys_add(out, key, cb_key)) < 0)
-            return err;
+        err = keys_add(out, key, cb_key);
     }
-    return JET_errSuccess;
+    for (uint32_t i = 0; i < ix->key_count; i++)
+        osal_free(owned[i]);
+    return err;
 }
 
 /* ESE keeps the "allow" form of the NULL rules (IDB AllowAllNulls / AllowFirstNull /

@@ -37,9 +37,13 @@ bool index_keys_contains(const index_keys *k, const uint8_t *key, uint32_t cb);
  *   - none when the index ignores the NULLs the key has (JET_bitIndexIgnoreNull: every column
  *     NULL; IgnoreAnyNull: any; IgnoreFirstNull: the first), "JET_INDEXCREATE structure";
  *   - JET_errNullKeyDisallowed when it has a NULL and the index says JET_bitIndexDisallowNull;
- *   - key_build's errors (JET_errKeyTruncated with JET_bitIndexDisallowTruncation). */
+ *   - key_build's errors (JET_errKeyTruncated with JET_bitIndexDisallowTruncation).
+ * A long-value key column counts with its first key_most bytes (ESE's rule); a separated value
+ * is read through read_lv, a compressed one decompressed. */
+/* Reads a separated long value (osal_malloc'd into *pdata) for index_row_keys. */
+typedef JET_ERR (*index_lv_reader)(void *context, uint64_t lid, uint8_t **pdata, uint32_t *pcb);
 JET_ERR index_row_keys(const db_index_info *ix, const record_schema *schema, const uint8_t *rec,
-                       size_t cb, index_keys *out);
+                       size_t cb, index_lv_reader read_lv, void *context, index_keys *out);
 
 /* JET_bitIndex* grbits <-> the catalog's IDB | IDX << 16 Flags (catalog_format.h); `multivalued`:
  * some key column is multi-valued (IDB MultiValued). */
