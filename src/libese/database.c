@@ -3831,49 +3831,70 @@ const db_index_info *db_cursor_index(const db_cursor *c)
     return c->ix ? &c->ix->info : &c->t->primary_info;
 }
 
-/* Staging a row: every index accepts its keys (DisallowNull), and no unique index has, in the
- * stager's view, another row with one of them (JET_errKeyDuplicate at JetUpdate, as ESENT
- * reports it; a commit checks again in the tree). */
+/* Whether row pk's record as view v sees it (rec: its tree record) has index key ikey in x. */
+static JET_ERR row_has_key_locked(ese_table *t, const db_view *v, db_sindex *x, const uint8_t *pk,
+                                  uint32_t cb_pk, const uint8_t *ikey, uint32_t cb_ikey,
+                                  index_keys *scratch, bool *has)
+{
+    const uint8_t *rec;
+    size_t cb;
+    *has = true;
+    if (!ix_row_overlaid_locked(t, v, pk, cb_pk, &rec, &cb))
+        return JET_errSuccess; /* the tree's entry is the view's */
+    *has = false;
+    if (!rec)
+        return JET_errSuccess;
+    JET_ERR err = row_keys(t, v->trx, &x->info, rec, cb, scratch);
+    if (err >= 0)
+        *has = index_keys_contains(scratch, ikey, cb_ikey);
+    return err;
+}
+
+/* Staging a row: every index accepts its keys (DisallowNull), and no unique index has another
+ * row with one of them, in the committed tree (as the stager's view sees those rows) or in the
+ * stager's own write set: JET_errKeyDuplicate at JetUpdate, as ESENT reports it.  A commit
+ * checks again in the tree (another transaction may have committed the key meanwhile).  The
+ * write set is scanned (O(rows staged) per update of a table with a unique index). */
 static JET_ERR sindex_check_row_locked(ese_table *t, ese_trx *trx, const uint8_t *rec, size_t cb,
                                        const uint8_t *pk, uint32_t cb_pk)
 {
     JET_ERR err = JET_errSuccess;
     db_view v;
     view_init(&v, t->db, trx);
+    uint8_t prefix[4];
+    trx_make_key(t->objid, NULL, 0, prefix);
     for (size_t i = 0; err >= 0 && i < t->sidx_count; i++) {
         db_sindex *x = t->sidx[i];
         if ((err = row_keys(t, trx, &x->info, rec, cb, &t->keys_new)) < 0 || !x->unique)
             continue;
-        db_cursor probe = {.t = t, .trx = trx, .ix = x};
         for (size_t k = 0; err >= 0 && k < t->keys_new.count; k++) {
             uint32_t cb_ikey;
             const uint8_t *ikey = index_key_at(&t->keys_new, k, &cb_ikey);
-            uint8_t e[IX_ENTRY_MOST];
-            memcpy(e, ikey, cb_ikey);
-            uint32_t cb_e = cb_ikey;
-            bool inclusive = true;
-            for (;;) {
-                err = ix_move_locked(&probe, &v, e, cb_e, true, true, inclusive);
-                if (err == JET_errRecordNotFound) {
-                    err = JET_errSuccess;
-                    break;
-                }
-                if (err < 0 || probe.cb_ikey != cb_ikey || memcmp(probe.key, ikey, cb_ikey))
-                    break;
-                if (probe.cb_key - probe.cb_ikey != cb_pk || memcmp(probe.key + cb_ikey, pk, cb_pk)) {
+            uint8_t other[DB_KEY_MOST];
+            size_t cb_other = 0;
+            bool has = false;
+            err = bt_lookup(&x->tree, ikey, cb_ikey, other, sizeof other, &cb_other);
+            if (err == JET_errRecordNotFound) {
+                err = JET_errSuccess;
+            } else if (err >= 0 && (cb_other != cb_pk || memcmp(other, pk, cb_pk))) {
+                if ((err = row_has_key_locked(t, &v, x, other, (uint32_t)cb_other, ikey, cb_ikey,
+                                              &t->keys_old, &has)) >= 0 && has)
                     err = JET_errKeyDuplicate;
-                    break;
-                }
-                memcpy(e, probe.key, probe.cb_key); /* the row itself: look further */
-                cb_e = (uint32_t)probe.cb_key;
-                inclusive = false;
+            }
+            if (err < 0 || !v.ws)
+                continue;
+            for (omap_node *n = omap_seek(v.ws, prefix, sizeof prefix, BT_SEEK_GT);
+                 err >= 0 && n && n->cb_key >= 4 && !memcmp(n->key, prefix, 4);
+                 n = omap_seek(v.ws, n->key, n->cb_key, BT_SEEK_GT)) {
+                const trx_entry *e = n->value;
+                if (e->lock_only || !e->present ||
+                    (n->cb_key - 4 == cb_pk && !memcmp(n->key + 4, pk, cb_pk)))
+                    continue;
+                if ((err = row_keys(t, trx, &x->info, e->rec, e->cb_rec, &t->keys_old)) >= 0 &&
+                    index_keys_contains(&t->keys_old, ikey, cb_ikey))
+                    err = JET_errKeyDuplicate;
             }
         }
-        osal_free(probe.key);
-        osal_free(probe.rec);
-        osal_free(probe.tkey);
-        osal_free(probe.trec);
-        ix_overlay_free(probe.ov);
     }
     return err;
 }
