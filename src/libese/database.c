@@ -318,6 +318,7 @@ static JET_ERR fill_segments(const ese_table *t, const uint16_t *fids, key_segme
 
 static JET_ERR sindex_finish(ese_table *t, db_sindex *x);
 static JET_ERR create_index_locked(ese_table *t, const db_index_def *def);
+static bool sindex_any_unique(const ese_table *t);
 static JET_ERR sindex_check_locked(ese_table *t, char *msg, size_t cb_msg);
 static JET_ERR sindex_check_row_locked(ese_table *t, struct ese_trx *trx, const uint8_t *rec,
                                        size_t cb, const uint8_t *pk, uint32_t cb_pk);
@@ -2316,9 +2317,16 @@ static JET_ERR apply_entry_locked(ese_database *db, const ese_trx *trx, const ui
     } else {
         err = bt_delete(&t->tree, key, cb_key);
     }
-    if (err >= 0 && t->sidx_count && e->present) /* removals ran first (unindex_one) */
-        err = sindex_update_row(t, trx, key, cb_key, existed ? old : NULL, cb_old,
-                                written ? written : e->rec, written ? cb_written : e->cb_rec, true);
+    if (err >= 0 && t->sidx_count) {
+        const uint8_t *now = e->present ? (written ? written : e->rec) : NULL;
+        size_t cb_now = written ? cb_written : e->cb_rec;
+        /* with a unique index the removals ran first, for the whole commit (unindex_one) */
+        if (existed && !sindex_any_unique(t))
+            err = sindex_update_row(t, trx, key, cb_key, old, cb_old, now, cb_now, false);
+        if (err >= 0 && now)
+            err = sindex_update_row(t, trx, key, cb_key, existed ? old : NULL, cb_old, now, cb_now,
+                                    true);
+    }
     if (err >= 0 && existed)
         err = separated_values(t, old, cb_old, &old_lids, &n_old);
     for (size_t i = 0; err >= 0 && i < n_old; i++) {
@@ -2354,7 +2362,7 @@ static void unindex_one(void *context, omap_node *n)
 {
     apply_walk *a = context;
     const trx_entry *e = n->value;
-    if (a->err < 0 || e->lock_only || !e->t->sidx_count)
+    if (a->err < 0 || e->lock_only || !e->t->sidx_count || !sindex_any_unique(e->t))
         return;
     ese_table *t = e->t;
     uint8_t *old = NULL;
@@ -3064,6 +3072,16 @@ const db_index_info *table_index_at(const ese_table *t, size_t i)
         i--;
     }
     return i < t->sidx_count ? &t->sidx[i]->info : NULL;
+}
+
+/* Whether a commit must take out every removed entry before adding any (a unique index could
+ * otherwise see a key swapped between two rows of the commit as a duplicate). */
+static bool sindex_any_unique(const ese_table *t)
+{
+    for (size_t i = 0; i < t->sidx_count; i++)
+        if (t->sidx[i]->unique)
+            return true;
+    return false;
 }
 
 static db_sindex *sindex_find(const ese_table *t, const char *name)
@@ -3865,6 +3883,8 @@ static JET_ERR sindex_check_row_locked(ese_table *t, ese_trx *trx, const uint8_t
     trx_make_key(t->objid, NULL, 0, prefix);
     for (size_t i = 0; err >= 0 && i < t->sidx_count; i++) {
         db_sindex *x = t->sidx[i];
+        if (!x->unique && !(x->info.grbit & (JET_bitIndexDisallowNull | JET_bitIndexDisallowTruncation)))
+            continue; /* nothing to refuse at staging */
         if ((err = row_keys(t, trx, &x->info, rec, cb, &t->keys_new)) < 0 || !x->unique)
             continue;
         for (size_t k = 0; err >= 0 && k < t->keys_new.count; k++) {
