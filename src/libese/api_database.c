@@ -17,7 +17,7 @@
  *   - opening or detaching a file not attached: JET_errDatabaseNotFound; detaching while a
  *     session has it open (dbid or table): JET_errDatabaseInUse;
  *   - a dbid another session opened, or one closed: JET_errInvalidDatabaseId.
- * libese gaps (JET_errFeatureNotAvailable): secondary indexes, template tables, callbacks,
+ * libese gaps (JET_errFeatureNotAvailable): template tables, callbacks,
  * default values and the column options database.h lacks (autoincrement, version, escrow,
  * multi-valued).
  */

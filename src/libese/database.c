@@ -21,6 +21,9 @@
 #define DB_NAME_MOST 64u
 #define DB_TABLE_CPG_MIN 3u
 #define DB_LV_CPG 3u
+/* Room for a secondary index's entry key: the longest index key (2000) plus a primary key, plus
+ * the 0xFF run a seek appends. */
+#define IX_ENTRY_MOST (KEY_LIMIT_MOST_MOST + 2u * (DB_KEY_MOST + 1u))
 
 struct ese_table {
     ese_database *db;
@@ -2785,8 +2788,8 @@ struct db_cursor {
     struct ix_overlay *ov;      /* the rows a transaction's view changes (cached) */
 };
 
-static JET_ERR ix_move(db_cursor *c, const uint8_t *key, uint32_t cb_key, bool bounded,
-                       bool forward, bool inclusive, JET_ERR none, cursor_state off);
+static JET_ERR ix_move_locked(db_cursor *c, const db_view *v, const uint8_t *key, uint32_t cb_key,
+                              bool bounded, bool forward, bool inclusive);
 static void ix_overlay_free(struct ix_overlay *ov);
 
 static void swap_buffers(uint8_t **a, size_t *cb_a, size_t *cap_a, uint8_t **b, size_t *cb_b,
@@ -2925,19 +2928,19 @@ void db_cursor_close(db_cursor *c)
 static JET_ERR cursor_move(db_cursor *c, const uint8_t *key, uint32_t cb_key, bool bounded,
                            bool forward, bool inclusive, JET_ERR none, cursor_state off)
 {
-    if (c->ix)
-        return ix_move(c, key, cb_key, bounded, forward, inclusive, none, off);
-    uint8_t from[DB_KEY_MOST];
+    uint8_t from[IX_ENTRY_MOST]; /* a secondary index's entry key, or a primary key */
+    uint32_t most = c->ix ? IX_ENTRY_MOST : DB_KEY_MOST;
     if (bounded) { /* key may be the cursor's own buffer, which the move reuses */
-        if (cb_key > DB_KEY_MOST)
-            cb_key = DB_KEY_MOST;
+        if (cb_key > most)
+            cb_key = most;
         memcpy(from, key, cb_key);
     }
     ese_database *db = c->t->db;
     pthread_mutex_lock(&db->lock);
     db_view v;
     view_init(&v, db, c->trx);
-    JET_ERR err = view_seek_locked(c, &v, from, cb_key, bounded, forward, inclusive);
+    JET_ERR err = c->ix ? ix_move_locked(c, &v, from, cb_key, bounded, forward, inclusive)
+                        : view_seek_locked(c, &v, from, cb_key, bounded, forward, inclusive);
     pthread_mutex_unlock(&db->lock);
     if (err == JET_errRecordNotFound) {
         c->state = off;
@@ -3055,9 +3058,6 @@ JET_ERR db_with_header(ese_database *db, JET_ERR (*fn)(struct ese_dbfile *file, 
  * Entry key E = index key || primary key: the order an index is read in, and the stored key of
  * a non-unique index's entries (a unique one stores the index key alone, data = primary key). */
 
-/* Room for an entry key: the longest index key (2000) plus a primary key, plus the 0xFF run a
- * seek appends. */
-#define IX_ENTRY_MOST (KEY_LIMIT_MOST_MOST + 2u * (DB_KEY_MOST + 1u))
 
 size_t table_index_count(const ese_table *t)
 {
@@ -3740,27 +3740,6 @@ static JET_ERR ix_move_locked(db_cursor *c, const db_view *v, const uint8_t *key
     return JET_errSuccess;
 }
 
-static JET_ERR ix_move(db_cursor *c, const uint8_t *key, uint32_t cb_key, bool bounded,
-                       bool forward, bool inclusive, JET_ERR none, cursor_state off)
-{
-    uint8_t from[IX_ENTRY_MOST]; /* key may be the cursor's own buffer, which the move reuses */
-    if (cb_key > sizeof from)
-        cb_key = sizeof from;
-    if (bounded)
-        memcpy(from, key, cb_key);
-    ese_database *db = c->t->db;
-    pthread_mutex_lock(&db->lock);
-    db_view v;
-    view_init(&v, db, c->trx);
-    JET_ERR err = ix_move_locked(c, &v, from, cb_key, bounded, forward, inclusive);
-    pthread_mutex_unlock(&db->lock);
-    if (err == JET_errRecordNotFound) {
-        c->state = off;
-        return none;
-    }
-    return err;
-}
-
 /* A search key (index key or prefix) as an entry-key bound: GT and LE go past every entry
  * whose index key equals it (a run of 0xFF above any primary key). */
 static uint32_t ix_bound(const uint8_t *key, uint32_t cb_key, bool past_equal, uint8_t *out)
@@ -3780,8 +3759,8 @@ static JET_ERR ix_seek(db_cursor *c, const uint8_t *key, uint32_t cb_key, bt_see
     bool forward = mode == BT_SEEK_EQ || mode == BT_SEEK_GE || mode == BT_SEEK_GT;
     bool inclusive = mode != BT_SEEK_GT && mode != BT_SEEK_LT;
     uint32_t cb_from = ix_bound(key, cb_key, mode == BT_SEEK_GT || mode == BT_SEEK_LE, from);
-    JET_ERR err = ix_move(c, from, cb_from, true, forward, inclusive, JET_errRecordNotFound,
-                          CURSOR_NONE);
+    JET_ERR err = cursor_move(c, from, cb_from, true, forward, inclusive, JET_errRecordNotFound,
+                              CURSOR_NONE);
     if (err < 0 || mode == BT_SEEK_GT || mode == BT_SEEK_LT)
         return err;
     bool equal = c->cb_ikey == cb_key && !memcmp(c->key, key, cb_key);
@@ -3807,7 +3786,8 @@ JET_ERR db_cursor_seek_entry(db_cursor *c, const uint8_t *key, uint32_t cb_key,
     uint32_t cb_e = cb_key + cb_bookmark;
     bool forward = mode == BT_SEEK_EQ || mode == BT_SEEK_GE || mode == BT_SEEK_GT;
     bool inclusive = mode != BT_SEEK_GT && mode != BT_SEEK_LT;
-    JET_ERR err = ix_move(c, e, cb_e, true, forward, inclusive, JET_errRecordNotFound, CURSOR_NONE);
+    JET_ERR err = cursor_move(c, e, cb_e, true, forward, inclusive, JET_errRecordNotFound,
+                              CURSOR_NONE);
     if (err >= 0 && mode == BT_SEEK_EQ && (c->cb_key != cb_e || memcmp(c->key, e, cb_e))) {
         c->state = CURSOR_NONE;
         return JET_errRecordNotFound;

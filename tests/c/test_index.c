@@ -565,20 +565,30 @@ static void test_create_delete(void)
     remove(path);
 }
 
+/* A new database whose table Rows has index ByVal and `ops` random rows (model m). */
+static ese_database *byval_db(char *path, size_t cb_path, const char *what, ese_table **pt,
+                              model *m, int ops)
+{
+    path_for(path, cb_path, what);
+    db_index_def ix = {"ByVal", &k_val, 1, 0, 0, 0, 0};
+    ese_database *db = new_db(path, pt, &ix, 1);
+    if (!db || !*pt)
+        return NULL;
+    memset(m, 0, sizeof *m);
+    for (int i = 0; i < ops; i++)
+        random_op(*pt, NULL, m);
+    return db;
+}
+
 /* A snapshot reads the index as of its start while others commit. */
 static void test_snapshot(void)
 {
     char path[256];
-    path_for(path, sizeof path, "snap");
-    db_index_def ix = {"ByVal", &k_val, 1, 0, 0, 0, 0};
-    ese_table *t = NULL;
-    ese_database *db = new_db(path, &t, &ix, 1);
-    if (!db || !t)
-        return;
     model m;
-    memset(&m, 0, sizeof m);
-    for (int i = 0; i < 30; i++)
-        random_op(t, NULL, &m);
+    ese_table *t = NULL;
+    ese_database *db = byval_db(path, sizeof path, "snap", &t, &m, 30);
+    if (!db)
+        return;
     ese_trx r;
     trx_init(&r, 3);
     CHECK_ERR(trx_begin(&r, 0), JET_errSuccess);
@@ -603,16 +613,11 @@ static void test_snapshot(void)
 static void test_faults(void)
 {
     char path[256];
-    path_for(path, sizeof path, "fault");
-    db_index_def ix = {"ByVal", &k_val, 1, 0, 0, 0, 0};
-    ese_table *t = NULL;
-    ese_database *db = new_db(path, &t, &ix, 1);
-    if (!db || !t)
-        return;
     model m;
-    memset(&m, 0, sizeof m);
-    for (int i = 0; i < 40; i++)
-        random_op(t, NULL, &m);
+    ese_table *t = NULL;
+    ese_database *db = byval_db(path, sizeof path, "fault", &t, &m, 40);
+    if (!db)
+        return;
     int create_failures = 0, op_failures = 0;
     db_index_def more = {"ByName", &k_name, 1, JET_bitIndexIgnoreNull, 0, 0, 0};
     for (uint64_t n = 1; n < 3000; n++) {
@@ -651,7 +656,9 @@ static void test_faults(void)
 /* A database Windows wrote: its secondary indexes load from the catalog and read in order. */
 static void test_windows_sample(void)
 {
-    const char *path = "/work/shared/ese-samples/Catalog1.edb";
+    const char *dir = getenv("ESE_SAMPLES"); /* ci/sanitize sets it */
+    char path[512];
+    snprintf(path, sizeof path, "%s/Catalog1.edb", dir ? dir : "/work/shared/ese-samples");
     if (access(path, R_OK) != 0) {
         printf("sample absent: %s\n", path);
         return;

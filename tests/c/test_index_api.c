@@ -49,25 +49,20 @@ static int32_t col_long(JET_TABLEID t, JET_COLUMNID c)
     return err == JET_errSuccess && cb == 4 ? v : -999;
 }
 
-/* The ids in the table's current order, as a string "3,1,2". */
-static void order(JET_TABLEID t, char *out, size_t cb)
+/* The ids in the table's current order (backward: from the last), as a string "3,1,2". */
+static void order_dir(JET_TABLEID t, char *out, size_t cb, bool backward)
 {
     out[0] = 0;
-    for (JET_ERR err = JetMove(g_ses, t, JET_MoveFirst, 0); err == JET_errSuccess;
-         err = JetMove(g_ses, t, JET_MoveNext, 0)) {
+    for (JET_ERR err = JetMove(g_ses, t, backward ? JET_MoveLast : JET_MoveFirst, 0);
+         err == JET_errSuccess; err = JetMove(g_ses, t, backward ? JET_MovePrevious : JET_MoveNext, 0)) {
         size_t n = strlen(out);
         snprintf(out + n, cb - n, "%s%d", n ? "," : "", col_long(t, g_id));
     }
 }
 
-static void order_back(JET_TABLEID t, char *out, size_t cb)
+static void order(JET_TABLEID t, char *out, size_t cb)
 {
-    out[0] = 0;
-    for (JET_ERR err = JetMove(g_ses, t, JET_MoveLast, 0); err == JET_errSuccess;
-         err = JetMove(g_ses, t, JET_MovePrevious, 0)) {
-        size_t n = strlen(out);
-        snprintf(out + n, cb - n, "%s%d", n ? "," : "", col_long(t, g_id));
-    }
+    order_dir(t, out, cb, false);
 }
 
 #define CHECK_ORDER(t, expected)                                                              \
@@ -136,7 +131,7 @@ static void test_create_and_move(void)
     CHECK(col_long(t, g_id) == 2);
     CHECK_ORDER(t, "2,4,3,1");
     char back[64];
-    order_back(t, back, sizeof back);
+    order_dir(t, back, sizeof back, true);
     CHECK(!strcmp(back, "1,3,4,2"));
     WCHAR name[64 + 1];
     CHECK_ERR(JetGetCurrentIndexW(g_ses, t, name, sizeof name), JET_errSuccess);
@@ -292,7 +287,8 @@ static void test_create_table_with_indexes(void)
     cols[0].cbStruct = cols[1].cbStruct = sizeof cols[0];
     cols[0].szColumnName = (WCHAR *)W("K");
     cols[0].coltyp = JET_coltypLong;
-    cols[1].szColumnName = support_wdup("V");
+    WCHAR wv[4], wvdesc[16], wvkm[16], wt3[8], wt4[8];
+    cols[1].szColumnName = support_widen(wv, 4, "V");
     cols[1].coltyp = JET_coltypLong;
     WCHAR kp[] = {'+', 'K', 0, 0}, kv[] = {'-', 'V', 0, 0};
     JET_INDEXCREATE_W ix[3];
@@ -303,10 +299,10 @@ static void test_create_table_with_indexes(void)
     ix[0].szKey = kp;
     ix[0].cbKey = sizeof kp;
     ix[0].grbit = JET_bitIndexPrimary;
-    ix[1].szIndexName = support_wdup("VDesc");
+    ix[1].szIndexName = support_widen(wvdesc, 16, "VDesc");
     ix[1].szKey = kv;
     ix[1].cbKey = sizeof kv;
-    ix[2].szIndexName = support_wdup("VKeyMost");
+    ix[2].szIndexName = support_widen(wvkm, 16, "VKeyMost");
     ix[2].szKey = kv;
     ix[2].cbKey = sizeof kv;
     ix[2].grbit = JET_bitIndexKeyMost;
@@ -314,7 +310,7 @@ static void test_create_table_with_indexes(void)
     JET_TABLECREATE2_W tc;
     memset(&tc, 0, sizeof tc);
     tc.cbStruct = sizeof tc;
-    tc.szTableName = support_wdup("T3");
+    tc.szTableName = support_widen(wt3, 8, "T3");
     tc.rgcolumncreate = cols;
     tc.cColumns = 2;
     tc.rgindexcreate = ix;
@@ -338,11 +334,10 @@ static void test_create_table_with_indexes(void)
     CHECK(first == 4);
     CHECK_ERR(JetCloseTable(g_ses, tc.tableid), JET_errSuccess);
     /* two primary indexes */
-    tc.szTableName = support_wdup("T4");
+    tc.szTableName = support_widen(wt4, 8, "T4");
     ix[1] = ix[0];
     tc.cIndexes = 2;
     CHECK_ERR(JetCreateTableColumnIndex2W(g_ses, g_dbid, &tc), JET_errIndexHasPrimary);
-    free(cols[1].szColumnName);
 }
 
 /* The indexes come back after JetDetachDatabase + JetAttachDatabase (from the catalog). */
