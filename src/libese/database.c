@@ -2786,6 +2786,8 @@ struct db_cursor {
     struct db_sindex *ix;       /* NULL: the primary index */
     uint32_t cb_ikey;           /* the index key's length in key */
     struct ix_overlay *ov;      /* the rows a transaction's view changes (cached) */
+    ese_btcursor ibc;           /* on the index tree (initialised while ix is set) */
+    bool ibc_live;              /* ibc is on the tree entry whose E is key: a move steps */
 };
 
 static JET_ERR ix_move_locked(db_cursor *c, const db_view *v, const uint8_t *key, uint32_t cb_key,
@@ -2920,6 +2922,8 @@ void db_cursor_close(db_cursor *c)
     osal_free(c->tkey);
     osal_free(c->trec);
     ix_overlay_free(c->ov);
+    if (c->ix)
+        bt_cursor_release(&c->ibc);
     osal_free(c);
 }
 
@@ -3606,27 +3610,30 @@ static JET_ERR ix_foreign_seek(db_cursor *c, ese_btcursor *bc, const uint8_t *fr
 /* The index tree's nearest entry from `from` (E order; unbounded: the first / last), left in
  * c->tkey as E with c->trec = its primary key.  JET_errRecordNotFound when none. */
 static JET_ERR ix_tree_seek(db_cursor *c, const uint8_t *from, size_t cb_from, bool bounded,
-                            bool forward, bool inclusive, uint32_t *pcb_ikey)
+                            bool forward, bool inclusive, bool step, uint32_t *pcb_ikey)
 {
     db_sindex *x = c->ix;
-    ese_btcursor bc;
-    bt_cursor_init(&bc, &x->tree);
+    ese_btcursor *bc = &c->ibc; /* left on the entry found, for the next move's step */
     JET_ERR err;
     bt_seek_mode mode = forward ? (inclusive ? BT_SEEK_GE : BT_SEEK_GT)
                                 : (inclusive ? BT_SEEK_LE : BT_SEEK_LT);
     bool fetched = false;
-    if (!bounded) {
-        err = forward ? bt_cursor_first(&bc) : bt_cursor_last(&bc);
+    if (step) {
+        /* the neighbour along the leaf: no seek from the root (the tree's own cursor finds its
+         * place again by key if the tree changed since) */
+        err = forward ? bt_cursor_next(bc) : bt_cursor_prev(bc);
+    } else if (!bounded) {
+        err = forward ? bt_cursor_first(bc) : bt_cursor_last(bc);
     } else if (x->foreign) {
-        err = ix_foreign_seek(c, &bc, from, cb_from, forward, inclusive);
+        err = ix_foreign_seek(c, bc, from, cb_from, forward, inclusive);
         fetched = err >= 0;
     } else if (!x->unique) {
-        err = bt_cursor_seek(&bc, from, cb_from, mode);
+        err = bt_cursor_seek(bc, from, cb_from, mode);
     } else {
         /* stored keys are index keys alone: the entry at or below `from` may still be E-after it */
-        err = bt_cursor_seek(&bc, from, cb_from, BT_SEEK_LE);
+        err = bt_cursor_seek(bc, from, cb_from, BT_SEEK_LE);
         if (err >= 0) {
-            if ((err = cursor_fetch(&bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec,
+            if ((err = cursor_fetch(bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec,
                                     &c->cap_trec, &c->cb_trec)) >= 0 &&
                 (err = grow_keep(&c->tkey, &c->cap_tkey, c->cb_tkey, c->cb_tkey + c->cb_trec)) >= 0) {
                 memcpy(c->tkey + c->cb_tkey, c->trec, c->cb_trec);
@@ -3634,14 +3641,14 @@ static JET_ERR ix_tree_seek(db_cursor *c, const uint8_t *from, size_t cb_from, b
                 if (ix_satisfies(cmp, forward, inclusive))
                     fetched = true;
                 else
-                    err = forward ? bt_cursor_next(&bc) : bt_cursor_prev(&bc);
+                    err = forward ? bt_cursor_next(bc) : bt_cursor_prev(bc);
             }
         } else if (err == JET_errRecordNotFound && forward) {
-            err = bt_cursor_first(&bc);
+            err = bt_cursor_first(bc);
         }
     }
     if (err >= 0 && !fetched) {
-        if ((err = cursor_fetch(&bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec, &c->cap_trec,
+        if ((err = cursor_fetch(bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec, &c->cap_trec,
                                 &c->cb_trec)) >= 0 && (x->unique || x->foreign) &&
             (err = grow_keep(&c->tkey, &c->cap_tkey, c->cb_tkey, c->cb_tkey + c->cb_trec)) >= 0)
             memcpy(c->tkey + c->cb_tkey, c->trec, c->cb_trec);
@@ -3656,7 +3663,6 @@ static JET_ERR ix_tree_seek(db_cursor *c, const uint8_t *from, size_t cb_from, b
             err = JET_errDatabaseCorrupted;
         *pcb_ikey = (uint32_t)(c->cb_tkey - c->cb_trec);
     }
-    bt_cursor_release(&bc);
     if (err == JET_errNoCurrentRecord)
         err = JET_errRecordNotFound;
     return err < 0 ? err : JET_errSuccess;
@@ -3689,8 +3695,11 @@ static JET_ERR ix_move_locked(db_cursor *c, const db_view *v, const uint8_t *key
     }
     uint32_t cb_tikey = 0;
     bool have_tree;
-    for (;;) {
-        err = ix_tree_seek(c, from, cb_from, bounded, forward, inclusive, &cb_tikey);
+    bool step = !overlay && bounded && !inclusive && c->ibc_live && c->state == CURSOR_ON &&
+                cb_from == c->cb_key && !memcmp(from, c->key, cb_from);
+    c->ibc_live = false;
+    for (;; step = false) {
+        err = ix_tree_seek(c, from, cb_from, bounded, forward, inclusive, step, &cb_tikey);
         if (err < 0 && err != JET_errRecordNotFound)
             return err;
         have_tree = err >= 0;
@@ -3737,6 +3746,7 @@ static JET_ERR ix_move_locked(db_cursor *c, const db_view *v, const uint8_t *key
     c->rec = rec;
     c->cb_rec = c->cap_rec = cb_rec;
     c->state = CURSOR_ON;
+    c->ibc_live = !overlay;
     return JET_errSuccess;
 }
 
@@ -3817,7 +3827,12 @@ JET_ERR db_cursor_set_index(db_cursor *c, const char *name)
     pthread_mutex_unlock(&t->db->lock);
     if (err < 0)
         return err;
+    if (c->ix)
+        bt_cursor_release(&c->ibc);
     c->ix = x;
+    if (x)
+        bt_cursor_init(&c->ibc, &x->tree);
+    c->ibc_live = false;
     c->state = CURSOR_NONE;
     if (c->ov)
         c->ov->valid = false;
