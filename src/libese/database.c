@@ -3733,18 +3733,25 @@ static JET_ERR ix_move_locked(db_cursor *c, const db_view *v, const uint8_t *key
     }
     if (!have_tree)
         return JET_errRecordNotFound;
-    uint8_t *rec = NULL;
+    /* the row, into the cursor's record buffer (grown, never reallocated per row) */
     size_t cb_rec = 0;
-    err = lookup_alloc(&t->tree, c->trec, c->cb_trec, &rec, &cb_rec);
+    if ((err = ensure_cap(&c->rec, &c->cap_rec, 1)) < 0)
+        return err;
+    err = bt_lookup(&t->tree, c->trec, c->cb_trec, c->rec, c->cap_rec, &cb_rec);
+    if (err == JET_wrnBufferTruncated) {
+        if ((err = ensure_cap(&c->rec, &c->cap_rec, cb_rec)) < 0)
+            return err;
+        err = bt_lookup(&t->tree, c->trec, c->cb_trec, c->rec, c->cap_rec, &cb_rec);
+    }
     if (err == JET_errRecordNotFound)
         err = JET_errDatabaseCorrupted; /* an index entry without its row */
-    if (err < 0)
+    if (err < 0) {
+        c->state = CURSOR_NONE;
         return err;
+    }
     swap_buffers(&c->key, &c->cb_key, &c->cap_key, &c->tkey, &c->cb_tkey, &c->cap_tkey);
     c->cb_ikey = cb_tikey;
-    osal_free(c->rec);
-    c->rec = rec;
-    c->cb_rec = c->cap_rec = cb_rec;
+    c->cb_rec = cb_rec;
     c->state = CURSOR_ON;
     c->ibc_live = !overlay;
     return JET_errSuccess;
