@@ -230,6 +230,22 @@ static void test_seek_update_delete(void)
     CHECK_ORDER(t, "3,6,9,10,1,2,5,8,4");
     CHECK_ERR(JetRollback(g_ses, 0), JET_errSuccess);
     CHECK_ORDER(t, "3,6,9,1,2,5,8,4");
+    /* a replace through the index inside a transaction (jetprepareupdate-function: the row is
+     * locked by its bookmark), seen through the index at once, committed */
+    CHECK_ERR(JetBeginTransaction(g_ses), JET_errSuccess);
+    v = 2;
+    CHECK_ERR(JetMakeKey(g_ses, t, &v, 4, JET_bitNewKey), JET_errSuccess);
+    CHECK_ERR(JetSeek(g_ses, t, JET_bitSeekEQ), JET_errSuccess);
+    CHECK(col_long(t, g_id) == 2);
+    CHECK_ERR(JetPrepareUpdate(g_ses, t, JET_prepReplace), JET_errSuccess);
+    nv = -1;
+    CHECK_ERR(JetSetColumn(g_ses, t, g_val, &nv, 4, 0, NULL), JET_errSuccess);
+    CHECK_ERR(JetUpdate(g_ses, t, NULL, 0, NULL), JET_errSuccess);
+    CHECK_ERR(JetMove(g_ses, t, JET_MoveNext, 0), JET_errSuccess);
+    CHECK(col_long(t, g_id) == 5);
+    CHECK_ORDER(t, "2,3,6,9,1,5,8,4");
+    CHECK_ERR(JetCommitTransaction(g_ses, 0), JET_errSuccess);
+    CHECK_ORDER(t, "2,3,6,9,1,5,8,4");
     /* a unique index refuses a duplicate at JetUpdate (jetupdate-function: JET_errKeyDuplicate) */
     k = key_of("+Name|", &cb);
     CHECK_ERR(JetCreateIndexW(g_ses, t, W("UName"), JET_bitIndexUnique | JET_bitIndexIgnoreNull, k, cb, 0),
