@@ -320,6 +320,31 @@ static JET_ERR fill_segments(const ese_table *t, const uint16_t *fids, key_segme
 }
 
 static JET_ERR sindex_finish(ese_table *t, db_sindex *x);
+
+/* An index definition's columns by name: fids and directions.  A secondary index (secondary)
+ * answers JET_errColumnNotFound for an unknown column and accepts long values (*multivalued:
+ * some column is multi-valued); the primary index answers JET_errIndexInvalidDef for both.  A
+ * column twice: JET_errIndexInvalidDef. */
+static JET_ERR resolve_key_columns(const ese_table *t, const db_index_column *cols, size_t count,
+                                   bool secondary, uint16_t *fids, key_segment *segments,
+                                   bool *multivalued)
+{
+    for (size_t i = 0; i < count; i++) {
+        const db_column *c = cols[i].name ? table_find_column(t, cols[i].name) : NULL;
+        if (!c)
+            return secondary ? JET_errColumnNotFound : JET_errIndexInvalidDef;
+        if (!secondary && record_coltyp_is_long_value(c->coltyp))
+            return JET_errIndexInvalidDef;
+        for (size_t j = 0; j < i; j++)
+            if (fids[j] == c->fid)
+                return JET_errIndexInvalidDef;
+        fids[i] = c->fid;
+        segments[i].descending = cols[i].descending;
+        if (multivalued)
+            *multivalued |= (c->field_flags & RECORD_FIELD_MULTIVALUED) != 0;
+    }
+    return JET_errSuccess;
+}
 static JET_ERR create_index_locked(ese_table *t, const db_index_def *def);
 static bool sindex_any_unique(const ese_table *t);
 static JET_ERR sindex_check_locked(ese_table *t, char *msg, size_t cb_msg);
@@ -1132,20 +1157,9 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
     if (def->primary_index) {
         t->has_primary = true;
         t->key_count = (uint32_t)def->key_count;
-        for (size_t i = 0; i < def->key_count; i++) {
-            const db_column *c = def->key_columns[i].name ? table_find_column(t, def->key_columns[i].name) : NULL;
-            if (!c || record_coltyp_is_long_value(c->coltyp)) {
-                err = JET_errIndexInvalidDef;
-                goto done;
-            }
-            for (size_t j = 0; j < i; j++)
-                if (t->key_fids[j] == c->fid) {
-                    err = JET_errIndexInvalidDef;
-                    goto done;
-                }
-            t->key_fids[i] = c->fid;
-            t->segments[i].descending = def->key_columns[i].descending;
-        }
+        if ((err = resolve_key_columns(t, def->key_columns, def->key_count, false, t->key_fids,
+                                       t->segments, NULL)) < 0)
+            goto done;
         if (!(t->index_name = osal_strdup(def->primary_index))) {
             err = JET_errOutOfMemory;
             goto done;
@@ -3229,22 +3243,9 @@ static JET_ERR create_index_locked(ese_table *t, const db_index_def *def)
     ix->density = def->density ? def->density : CATALOG_DENSITY_DEFAULT;
     ix->key_count = (uint32_t)def->key_count;
     ix->kidx.key_most = def->key_most ? def->key_most : KEY_MOST_DEFAULT;
-    for (size_t i = 0; i < def->key_count; i++) {
-        const db_column *c = def->key_columns[i].name ? table_find_column(t, def->key_columns[i].name) : NULL;
-        if (!c) {
-            err = JET_errColumnNotFound;
-            goto fail;
-        }
-        for (size_t j = 0; j < i; j++)
-            if (ix->fids[j] == c->fid) {
-                err = JET_errIndexInvalidDef;
-                goto fail;
-            }
-        ix->fids[i] = c->fid;
-        ix->segments[i].descending = def->key_columns[i].descending;
-        multivalued |= (c->field_flags & RECORD_FIELD_MULTIVALUED) != 0;
-    }
-    if ((err = fill_segments(t, ix->fids, ix->segments, ix->key_count, true)) < 0)
+    if ((err = resolve_key_columns(t, def->key_columns, def->key_count, true, ix->fids,
+                                   ix->segments, &multivalued)) < 0 ||
+        (err = fill_segments(t, ix->fids, ix->segments, ix->key_count, true)) < 0)
         goto fail;
     ix->objid = db->objid_last + 1;
     uint32_t kind = ESE_PAGE_FLAG_INDEX | ((ix->grbit & JET_bitIndexUnique) ? 0 : ESE_PAGE_FLAG_NON_UNIQUE_KEYS);

@@ -183,27 +183,28 @@ static void test_seek_update_delete(void)
     CHECK_ERR(JetCreateIndexW(g_ses, t, W("ByVal"), 0, k, cb, 0), JET_errSuccess);
     CHECK_ERR(JetSetCurrentIndexW(g_ses, t, W("ByVal")), JET_errSuccess);
     CHECK_ORDER(t, "3,6,9,1,4,7,2,5,8");
-    int32_t v = 1;
-    CHECK_ERR(JetMakeKey(g_ses, t, &v, 4, JET_bitNewKey), JET_errSuccess);
-    CHECK_ERR(JetSeek(g_ses, t, JET_bitSeekEQ), JET_errSuccess);
-    CHECK(col_long(t, g_id) == 1); /* the first entry of the key */
-    CHECK_ERR(JetMakeKey(g_ses, t, &v, 4, JET_bitNewKey), JET_errSuccess);
-    CHECK_ERR(JetSeek(g_ses, t, JET_bitSeekLE), JET_errSuccess);
-    CHECK(col_long(t, g_id) == 7); /* the last one */
-    CHECK_ERR(JetMakeKey(g_ses, t, &v, 4, JET_bitNewKey), JET_errSuccess);
-    CHECK_ERR(JetSeek(g_ses, t, JET_bitSeekGT), JET_errSuccess);
-    CHECK(col_long(t, g_id) == 2);
-    CHECK_ERR(JetMakeKey(g_ses, t, &v, 4, JET_bitNewKey), JET_errSuccess);
-    CHECK_ERR(JetSeek(g_ses, t, JET_bitSeekLT), JET_errSuccess);
-    CHECK(col_long(t, g_id) == 9);
-    v = 5;
-    CHECK_ERR(JetMakeKey(g_ses, t, &v, 4, JET_bitNewKey), JET_errSuccess);
-    CHECK_ERR(JetSeek(g_ses, t, JET_bitSeekEQ), JET_errRecordNotFound);
-    CHECK_ERR(JetMakeKey(g_ses, t, &v, 4, JET_bitNewKey), JET_errSuccess);
-    CHECK_ERR(JetSeek(g_ses, t, JET_bitSeekGE), JET_errRecordNotFound);
-    CHECK_ERR(JetMakeKey(g_ses, t, &v, 4, JET_bitNewKey), JET_errSuccess);
-    CHECK_ERR(JetSeek(g_ses, t, JET_bitSeekLE), JET_wrnSeekNotEqual);
-    CHECK(col_long(t, g_id) == 8);
+    /* EQ / GE / GT land on the first entry of a key, LE / LT on the last; a seek compares index
+     * keys only */
+    static const struct {
+        int32_t val;
+        JET_GRBIT grbit;
+        JET_ERR err;
+        int32_t id;
+    } seeks[] = {
+        {1, JET_bitSeekEQ, JET_errSuccess, 1},       {1, JET_bitSeekLE, JET_errSuccess, 7},
+        {1, JET_bitSeekGT, JET_errSuccess, 2},       {1, JET_bitSeekLT, JET_errSuccess, 9},
+        {1, JET_bitSeekGE, JET_errSuccess, 1},       {5, JET_bitSeekEQ, JET_errRecordNotFound, 0},
+        {5, JET_bitSeekGE, JET_errRecordNotFound, 0}, {5, JET_bitSeekLE, JET_wrnSeekNotEqual, 8},
+        {-1, JET_bitSeekGE, JET_wrnSeekNotEqual, 3},  {-1, JET_bitSeekLT, JET_errRecordNotFound, 0},
+    };
+    int32_t v;
+    for (size_t i = 0; i < sizeof seeks / sizeof seeks[0]; i++) {
+        v = seeks[i].val;
+        CHECK_ERR(JetMakeKey(g_ses, t, &v, 4, JET_bitNewKey), JET_errSuccess);
+        CHECK_ERR(JetSeek(g_ses, t, seeks[i].grbit), seeks[i].err);
+        if (seeks[i].id)
+            CHECK(col_long(t, g_id) == seeks[i].id);
+    }
 
     /* replace through the index: the entry moves, the cursor stays on the row */
     v = 1;
