@@ -103,7 +103,52 @@ typedef struct api_table {
     uint32_t prep;                      /* API_PREP_* */
     api_set_value *values;
     size_t value_count, value_cap;
+    /* i5-index, the current index (see "The current index" below): the current entry's primary
+     * key beside cur_key, and the index's name for JetGetCurrentIndex */
+    uint8_t cur_bm[DB_KEY_MOST + 1];
+    uint32_t cb_cur_bm;
 } api_table;
+
+/* ---- The current index (api_index.c; the seam with the cursor calls) ------------------------
+ *
+ * A table handle reads in the order of its *current index*: the primary index when it is
+ * opened, a secondary one after JetSetCurrentIndex.  Everything that depends on it follows it:
+ *   - key / segments / kidx describe the current index's key columns (JetMakeKey builds keys
+ *     for it, JetRetrieveKey returns them);
+ *   - the db_cursor reads that index (db_cursor_set_index: moves and seeks in its order);
+ *   - pos == POS_ON means "on the entry (cur_key, cur_bm)": cur_key is the current index's key
+ *     of the entry, cur_bm its row's primary key (the bookmark; equal to cur_key on the primary
+ *     index).  Rows are read, replaced, deleted and locked by cur_bm, never by cur_key.
+ * After the tree changed a handle finds its entry again with api_table_reposition; a secondary
+ * index with duplicates needs both halves, which is why cur_bm is kept. */
+
+/* Position the cursor relative to the entry (cur_key, cur_bm): mode BT_SEEK_EQ lands on it
+ * (JET_errRecordNotFound when it is gone), GT / LT on its neighbour, GE / LE on it or the
+ * neighbour; then take that row as the handle's current one (tb->rec, cur_key, cur_bm, pos).
+ * JET_errNoCurrentRecord when the handle is not on an entry. */
+JET_ERR api_table_reposition(api_table *tb, bt_seek_mode mode);
+/* After a db_cursor move or seek that returned err (gen: db_generation before it): take the
+ * row it landed on as the handle's current one, or note `off` when it fell off. */
+JET_ERR api_table_take_position(api_table *tb, JET_ERR err, uint64_t gen, api_position off);
+/* Make ix the handle's current index (NULL: the primary; the cursor is then unpositioned and
+ * key / segments / kidx describe ix).  JET_errIndexNotFound. */
+JET_ERR api_table_use_index(api_table *tb, const char *name);
+/* key / segments / kidx from ix (NULL: from tb->key, the primary index's columns). */
+void api_table_describe_key(api_table *tb, const db_index_info *ix);
+
+/* A JET_INDEXCREATE_W as a db_index_def (api_index.c; JetCreateIndex2W and
+ * JetCreateTableColumnIndex2W).  Names are osal_malloc'd: api_index_def_free. */
+typedef struct api_index_def {
+    db_index_def def;
+    char *name;
+    char *key_names[JET_ccolKeyMost];
+    db_index_column cols[JET_ccolKeyMost];
+} api_index_def;
+JET_ERR api_index_def_from(const JET_INDEXCREATE_W *x, api_index_def *out);
+void api_index_def_free(api_index_def *d);
+/* Parse an index key "+a\0-b\0\0" of cbKey bytes (api_database.c). */
+JET_ERR api_parse_index_key(const WCHAR *szKey, uint32_t cbKey, char **names, bool *descending,
+                            size_t *pcount);
 
 /* ---- registry (api_database.c); callers hold g_engine.lock ---------------------------------- */
 JET_ERR api_dbid_find_locked(JET_SESID sesid, JET_DBID dbid, api_dbid **pd);
@@ -114,6 +159,9 @@ void api_table_remove_locked(api_table *tb);
 /* The key columns of a table (objid) of a database, or NULL. */
 const api_key_info *api_db_keys_locked(api_db *adb, uint32_t objid);
 JET_ERR api_db_add_keys_locked(api_db *adb, const api_key_info *k);
+
+/* Whether a table handle other than `except` reads index `name` of table t (i5-index). */
+bool api_index_in_use_locked(const ese_table *t, const char *name, const api_table *except);
 
 /* A session's table handle, checked: JET_errInvalidSesid, JET_errInvalidTableId, and
  * JET_errInstanceUnavailable once the instance's log has failed. */

@@ -17,7 +17,7 @@
  *   - opening or detaching a file not attached: JET_errDatabaseNotFound; detaching while a
  *     session has it open (dbid or table): JET_errDatabaseInUse;
  *   - a dbid another session opened, or one closed: JET_errInvalidDatabaseId.
- * libese gaps (JET_errFeatureNotAvailable): secondary indexes, template tables, callbacks,
+ * libese gaps (JET_errFeatureNotAvailable): template tables, callbacks,
  * default values and the column options database.h lacks (autoincrement, version, escrow,
  * multi-valued).
  */
@@ -26,6 +26,7 @@
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <unistd.h>
 
 #include "api_data.h"
@@ -145,6 +146,17 @@ JET_ERR api_table_get_any(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb)
         err = api_table_find_locked(sesid, tableid, ptb);
     pthread_mutex_unlock(&g_engine.lock);
     return err;
+}
+
+bool api_index_in_use_locked(const ese_table *t, const char *name, const api_table *except)
+{
+    for (size_t i = 0; i < g_table_count; i++) {
+        const api_table *tb = g_tables[i];
+        const db_index_info *ix = tb->t == t && tb != except ? db_cursor_index(tb->cursor) : NULL;
+        if (ix && ix->name && !strcasecmp(ix->name, name))
+            return true;
+    }
+    return false;
 }
 
 JET_ERR api_table_get(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb)
@@ -782,8 +794,8 @@ JET_ERR JET_API JetGetDatabaseFileInfoW(const WCHAR *szDatabaseName, void *pvRes
 
 /* Parse an index key "+a\0-b\0\0" (cbKey bytes) into names (UTF-8, osal_malloc'd) and
  * directions. */
-static JET_ERR parse_key(const WCHAR *szKey, uint32_t cbKey, char **names, bool *descending,
-                         size_t *pcount)
+JET_ERR api_parse_index_key(const WCHAR *szKey, uint32_t cbKey, char **names, bool *descending,
+                            size_t *pcount)
 {
     size_t units = cbKey / 2, i = 0, n = 0;
     if (!szKey || units == 0)
@@ -855,6 +867,9 @@ JET_ERR JET_API JetCreateTableColumnIndex2W(JET_SESID sesid, JET_DBID dbid,
     db_index_column key_cols[JET_ccolKeyMost];
     size_t key_count = 0;
     char *index_name = NULL;
+    api_index_def *sec = NULL;          /* secondary indexes (i5-index) */
+    db_index_def *sec_defs = NULL;
+    size_t sec_count = 0;
     if (!cols)
         return JET_errOutOfMemory;
     if (!ptc->szTableName) {
@@ -880,27 +895,42 @@ JET_ERR JET_API JetCreateTableColumnIndex2W(JET_SESID sesid, JET_DBID dbid,
         cols[i].code_page = (uint16_t)c->cp;
         cols[i].grbit = c->grbit;
     }
-    if (ptc->cIndexes > 1) {
-        err = JET_errFeatureNotAvailable; /* libese gap: secondary indexes */
+    /* the primary index (one at most: JET_errIndexHasPrimary) and the secondary ones (i5-index) */
+    if (ptc->cIndexes && !(sec = osal_calloc(ptc->cIndexes, sizeof *sec))) {
+        err = JET_errOutOfMemory;
         goto done;
     }
-    if (ptc->cIndexes == 1) {
-        const JET_INDEXCREATE_W *x = &ptc->rgindexcreate[0];
+    for (uint32_t i = 0; i < ptc->cIndexes; i++) {
+        const JET_INDEXCREATE_W *x = &ptc->rgindexcreate[i];
         if (x->cbStruct != sizeof(JET_INDEXCREATE_W) || !x->szIndexName) {
             err = JET_errInvalidParameter;
             goto done;
         }
         if (!(x->grbit & JET_bitIndexPrimary)) {
-            err = JET_errFeatureNotAvailable; /* libese gap: secondary indexes */
+            if ((err = api_index_def_from(x, &sec[sec_count])) < 0) {
+                ptc->rgindexcreate[i].err = err;
+                goto done;
+            }
+            sec_count++;
+            continue;
+        }
+        if (index_name) {
+            err = ptc->rgindexcreate[i].err = JET_errIndexHasPrimary;
             goto done;
         }
         if (!(index_name = utf16_to_utf8(x->szIndexName, &err)))
             goto done;
-        if ((err = parse_key(x->szKey, x->cbKey, key_names, key_desc, &key_count)) < 0)
+        if ((err = api_parse_index_key(x->szKey, x->cbKey, key_names, key_desc, &key_count)) < 0)
             goto done;
-        for (size_t i = 0; i < key_count; i++)
-            key_cols[i] = (db_index_column){key_names[i], key_desc[i]};
+        for (size_t k = 0; k < key_count; k++)
+            key_cols[k] = (db_index_column){key_names[k], key_desc[k]};
     }
+    if (sec_count && !(sec_defs = osal_calloc(sec_count, sizeof *sec_defs))) {
+        err = JET_errOutOfMemory;
+        goto done;
+    }
+    for (size_t i = 0; i < sec_count; i++)
+        sec_defs[i] = sec[i].def;
     db_table_def def = {
         .name = table_name,
         .columns = cols,
@@ -909,6 +939,8 @@ JET_ERR JET_API JetCreateTableColumnIndex2W(JET_SESID sesid, JET_DBID dbid,
         .key_columns = key_count ? key_cols : NULL,
         .key_count = key_count,
         .initial_pages = ptc->ulPages,
+        .indexes = sec_defs,
+        .index_count = sec_count,
     };
     ese_table *t = NULL;
     if ((err = db_create_table(adb->db, &def, &t)) < 0)
@@ -947,6 +979,10 @@ done:
         osal_free(key_names[i]);
     osal_free(index_name);
     osal_free(table_name);
+    for (size_t i = 0; i < sec_count; i++)
+        api_index_def_free(&sec[i]);
+    osal_free(sec);
+    osal_free(sec_defs);
     return err;
 }
 

@@ -101,8 +101,22 @@ JET_ERR api_open_table(JET_SESID sesid, JET_DBID dbid, api_db *adb, ese_table *t
         osal_free(tb);
         return err;
     }
+    api_table_describe_key(tb, NULL);
+    key_search_reset(&tb->search);
+    return JET_errSuccess;
+}
+
+void api_table_describe_key(api_table *tb, const db_index_info *ix)
+{
+    if (ix) {
+        tb->key.count = ix->key_count;
+        for (uint32_t i = 0; i < ix->key_count; i++) {
+            tb->key.fids[i] = ix->fids[i];
+            tb->key.descending[i] = ix->segments[i].descending;
+        }
+    }
     for (uint32_t i = 0; i < tb->key.count; i++) {
-        const db_column *c = column_by_fid(t, tb->key.fids[i]);
+        const db_column *c = column_by_fid(tb->t, tb->key.fids[i]);
         key_segment *s = &tb->segments[i];
         s->coltyp = c ? c->coltyp : JET_coltypBinary;
         s->code_page = c ? c->code_page : 0;
@@ -111,8 +125,12 @@ JET_ERR api_open_table(JET_SESID sesid, JET_DBID dbid, api_db *adb, ese_table *t
         s->cb_fixed = (c && c->fid <= 127 && record_coltyp_fixed_size(c->coltyp) == 0) ? c->cb_max : 0;
     }
     tb->kidx = (key_index){.segments = tb->segments, .segment_count = tb->key.count};
-    key_search_reset(&tb->search);
-    return JET_errSuccess;
+    if (ix) {
+        tb->kidx.key_most = ix->kidx.key_most;
+        tb->kidx.sort_nulls_high = ix->kidx.sort_nulls_high;
+        tb->kidx.dot_net_guid = ix->kidx.dot_net_guid;
+        tb->kidx.disallow_truncation = ix->kidx.disallow_truncation;
+    }
 }
 
 JET_ERR JET_API JetOpenTableW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szTableName,
@@ -220,7 +238,7 @@ static JET_ERR load_current(api_table *tb)
         return JET_errSuccess;
     uint8_t *rec = NULL;
     size_t cb = 0;
-    JET_ERR err = db_lookup_trx(tb->t, tb->trx, tb->cur_key, tb->cb_cur_key, &rec, &cb);
+    JET_ERR err = db_lookup_trx(tb->t, tb->trx, tb->cur_bm, tb->cb_cur_bm, &rec, &cb);
     if (err == JET_errRecordNotFound)
         return JET_errRecordDeleted; /* deleted through another cursor */
     if (err < 0)
@@ -244,10 +262,14 @@ static JET_ERR take_position(api_table *tb, JET_ERR err, uint64_t gen, api_posit
     const uint8_t *key, *rec;
     uint32_t cb_key;
     size_t cb_rec;
+    const uint8_t *bm;
+    uint32_t cb_bm;
     JET_ERR e2 = db_cursor_row(tb->cursor, &key, &cb_key, &rec, &cb_rec);
+    if (e2 >= 0)
+        e2 = db_cursor_bookmark(tb->cursor, &bm, &cb_bm);
     if (e2 < 0)
         return e2;
-    if (cb_key > sizeof tb->cur_key)
+    if (cb_key > sizeof tb->cur_key || cb_bm > sizeof tb->cur_bm)
         return JET_errDatabaseCorrupted;
     uint8_t *copy = osal_malloc(cb_rec ? cb_rec : 1);
     if (!copy)
@@ -259,8 +281,26 @@ static JET_ERR take_position(api_table *tb, JET_ERR err, uint64_t gen, api_posit
     tb->rec_generation = gen;
     memcpy(tb->cur_key, key, cb_key);
     tb->cb_cur_key = cb_key;
+    memcpy(tb->cur_bm, bm, cb_bm);
+    tb->cb_cur_bm = cb_bm;
     tb->pos = POS_ON;
     return err;
+}
+
+JET_ERR api_table_take_position(api_table *tb, JET_ERR err, uint64_t gen, api_position off)
+{
+    return take_position(tb, err, gen, off);
+}
+
+JET_ERR api_table_reposition(api_table *tb, bt_seek_mode mode)
+{
+    if (tb->pos != POS_ON && tb->pos != POS_DELETED)
+        return JET_errNoCurrentRecord;
+    uint64_t gen = generation_of(tb->adb);
+    JET_ERR err = db_cursor_seek_entry(tb->cursor, tb->cur_key, tb->cb_cur_key, tb->cur_bm,
+                                       tb->cb_cur_bm, mode);
+    bool forward = mode == BT_SEEK_GT || mode == BT_SEEK_GE || mode == BT_SEEK_EQ;
+    return take_position(tb, err, gen, forward ? POS_AFTER_LAST : POS_BEFORE_FIRST);
 }
 
 static JET_ERR step(api_table *tb, bool forward)
@@ -279,8 +319,8 @@ static JET_ERR step(api_table *tb, bool forward)
         err = db_cursor_last(tb->cursor);
         break;
     default:
-        err = db_cursor_seek(tb->cursor, tb->cur_key, tb->cb_cur_key,
-                             forward ? BT_SEEK_GT : BT_SEEK_LT);
+        err = db_cursor_seek_entry(tb->cursor, tb->cur_key, tb->cb_cur_key, tb->cur_bm,
+                                   tb->cb_cur_bm, forward ? BT_SEEK_GT : BT_SEEK_LT);
         if (err == JET_errRecordNotFound)
             err = JET_errNoCurrentRecord;
         break;
@@ -393,7 +433,7 @@ JET_ERR JET_API JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG
         /* JET_prepReplace takes the row's write lock now (JET_errWriteConflict when another
          * transaction holds it); JET_prepReplaceNoLock leaves the conflict to JetUpdate. */
         if (prep == JET_prepReplace &&
-            (err = db_lock_trx(tb->t, tb->trx, tb->cur_key, tb->cb_cur_key)) < 0)
+            (err = db_lock_trx(tb->t, tb->trx, tb->cur_bm, tb->cb_cur_bm)) < 0)
             return err;
         tb->prep = API_PREP_REPLACE;
         tb->level_prep = level_of(tb);
@@ -483,9 +523,9 @@ JET_ERR JET_API JetUpdate(JET_SESID sesid, JET_TABLEID tableid, void *pvBookmark
     if (tb->prep == API_PREP_INSERT) {
         err = db_insert_trx(tb->t, tb->trx, vals, tb->value_count, key, &cb_key);
     } else {
-        memcpy(key, tb->cur_key, tb->cb_cur_key);
-        cb_key = tb->cb_cur_key;
-        err = db_replace_trx(tb->t, tb->trx, tb->cur_key, tb->cb_cur_key, vals, tb->value_count);
+        memcpy(key, tb->cur_bm, tb->cb_cur_bm);
+        cb_key = tb->cb_cur_bm;
+        err = db_replace_trx(tb->t, tb->trx, tb->cur_bm, tb->cb_cur_bm, vals, tb->value_count);
         if (err == JET_errRecordNotFound)
             err = JET_errRecordDeleted;
     }
@@ -511,7 +551,7 @@ JET_ERR JET_API JetDelete(JET_SESID sesid, JET_TABLEID tableid)
         return err;
     if ((err = trx_check_caller(tb->trx)) < 0 || (err = load_current(tb)) < 0)
         return err;
-    err = db_delete_trx(tb->t, tb->trx, tb->cur_key, tb->cb_cur_key);
+    err = db_delete_trx(tb->t, tb->trx, tb->cur_bm, tb->cb_cur_bm);
     if (err == JET_errRecordNotFound)
         err = JET_errRecordDeleted;
     if (err < 0)

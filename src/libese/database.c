@@ -11,6 +11,7 @@
 #include "catalog_format.h"
 #include "dbfile.h"
 #include "eseformat.h"
+#include "index.h"
 #include "log.h"
 #include "lv_format.h"
 #include "osal.h"
@@ -20,6 +21,9 @@
 #define DB_NAME_MOST 64u
 #define DB_TABLE_CPG_MIN 3u
 #define DB_LV_CPG 3u
+/* Room for a secondary index's entry key: the longest index key (2000) plus a primary key, plus
+ * the 0xFF run a seek appends. */
+#define IX_ENTRY_MOST (KEY_LIMIT_MOST_MOST + 2u * (DB_KEY_MOST + 1u))
 
 struct ese_table {
     ese_database *db;
@@ -42,7 +46,29 @@ struct ese_table {
     uint32_t next_dbk;
     /* what a commit may advance, put back when its batch is discarded (save_state_locked) */
     uint32_t saved_lv_objid, saved_lv_fdp, saved_next_lid;
+    /* secondary indexes (i5-index): the primary index's description for table_index_at, the
+     * secondary ones in creation order, and key lists reused by every commit */
+    db_index_info primary_info;
+    struct db_sindex **sidx;
+    size_t sidx_count;
+    index_keys keys_old, keys_new;
 };
+
+/* A secondary index of the schema cache. */
+typedef struct db_sindex {
+    db_index_info info;
+    ese_btree tree;
+    bool unique;
+    bool foreign;   /* a non-unique index ESE wrote: its keys lack the primary key (read only) */
+} db_sindex;
+
+static void sindex_free(db_sindex *x)
+{
+    if (x) {
+        osal_free(x->info.name);
+        osal_free(x);
+    }
+}
 
 struct ese_database {
     pthread_mutex_t lock;
@@ -211,6 +237,11 @@ static void table_free(ese_table *t)
     record_schema_free(&t->schema);
     osal_free(t->name);
     osal_free(t->index_name);
+    for (size_t i = 0; i < t->sidx_count; i++)
+        sindex_free(t->sidx[i]);
+    osal_free(t->sidx);
+    index_keys_free(&t->keys_old);
+    index_keys_free(&t->keys_new);
     osal_free(t);
 }
 
@@ -268,6 +299,61 @@ static const db_column *column_by_fid(const ese_table *t, uint16_t fid)
     return NULL;
 }
 
+/* Describe key columns fids[0..count) (descending already set in segments): their types, code
+ * pages and fixed sizes.  JET_errIndexInvalidDef for a missing column, or a long-value one when
+ * !allow_long (primary keys; a secondary index keys the first key_most bytes of a long value). */
+static JET_ERR fill_segments(const ese_table *t, const uint16_t *fids, key_segment *segments,
+                             uint32_t count, bool allow_long)
+{
+    for (uint32_t i = 0; i < count; i++) {
+        const db_column *c = column_by_fid(t, fids[i]);
+        if (!c || (!allow_long && record_coltyp_is_long_value(c->coltyp)))
+            return JET_errIndexInvalidDef;
+        segments[i].coltyp = c->coltyp;
+        segments[i].code_page = record_coltyp_is_text(c->coltyp) ? c->code_page : 0;
+        segments[i].fixed_column = c->fid <= RECORD_FID_FIXED_LAST;
+        segments[i].cb_fixed = segments[i].fixed_column
+                                   ? record_column_fixed_size(record_schema_find(&t->schema, c->fid))
+                                   : 0;
+    }
+    return JET_errSuccess;
+}
+
+static JET_ERR sindex_finish(ese_table *t, db_sindex *x);
+
+/* An index definition's columns by name: fids and directions.  A secondary index (secondary)
+ * answers JET_errColumnNotFound for an unknown column and accepts long values (*multivalued:
+ * some column is multi-valued); the primary index answers JET_errIndexInvalidDef for both.  A
+ * column twice: JET_errIndexInvalidDef. */
+static JET_ERR resolve_key_columns(const ese_table *t, const db_index_column *cols, size_t count,
+                                   bool secondary, uint16_t *fids, key_segment *segments,
+                                   bool *multivalued)
+{
+    for (size_t i = 0; i < count; i++) {
+        const db_column *c = cols[i].name ? table_find_column(t, cols[i].name) : NULL;
+        if (!c)
+            return secondary ? JET_errColumnNotFound : JET_errIndexInvalidDef;
+        if (!secondary && record_coltyp_is_long_value(c->coltyp))
+            return JET_errIndexInvalidDef;
+        for (size_t j = 0; j < i; j++)
+            if (fids[j] == c->fid)
+                return JET_errIndexInvalidDef;
+        fids[i] = c->fid;
+        segments[i].descending = cols[i].descending;
+        if (multivalued)
+            *multivalued |= (c->field_flags & RECORD_FIELD_MULTIVALUED) != 0;
+    }
+    return JET_errSuccess;
+}
+static JET_ERR create_index_locked(ese_table *t, const db_index_def *def);
+static bool sindex_any_unique(const ese_table *t);
+static JET_ERR sindex_check_locked(ese_table *t, char *msg, size_t cb_msg);
+static JET_ERR sindex_check_row_locked(ese_table *t, struct ese_trx *trx, const uint8_t *rec,
+                                       size_t cb, const uint8_t *pk, uint32_t cb_pk);
+static JET_ERR sindex_update_row(ese_table *t, const ese_trx *trx, const uint8_t *pk, uint32_t cb_pk,
+                                 const uint8_t *old_rec, size_t cb_old, const uint8_t *new_rec,
+                                 size_t cb_new, bool insert);
+
 /* Build the record schema and key description, open the trees, compute the counters. */
 static JET_ERR table_finish(ese_table *t)
 {
@@ -291,21 +377,29 @@ static JET_ERR table_finish(ese_table *t)
     osal_free(rc);
     if (err < 0)
         return err;
-    for (uint32_t i = 0; i < t->key_count; i++) {
-        const db_column *c = column_by_fid(t, t->key_fids[i]);
-        if (!c || record_coltyp_is_long_value(c->coltyp))
-            return JET_errIndexInvalidDef;
-        t->segments[i].coltyp = c->coltyp;
-        t->segments[i].code_page = record_coltyp_is_text(c->coltyp) ? c->code_page : 0;
-        t->segments[i].fixed_column = c->fid <= RECORD_FID_FIXED_LAST;
-        t->segments[i].cb_fixed = t->segments[i].fixed_column ? record_column_fixed_size(
-                                                                    record_schema_find(&t->schema, c->fid))
-                                                              : 0;
-    }
+    if ((err = fill_segments(t, t->key_fids, t->segments, t->key_count, false)) < 0)
+        return err;
     memset(&t->kidx, 0, sizeof t->kidx);
     t->kidx.segments = t->segments;
     t->kidx.segment_count = t->key_count;
     t->kidx.key_most = KEY_MOST_DEFAULT;
+    {
+        db_index_info *p = &t->primary_info;
+        memset(p, 0, sizeof *p);
+        p->name = t->index_name;
+        p->objid = t->objid;
+        p->pgno_fdp = t->pgno_fdp;
+        p->density = CATALOG_DENSITY_DEFAULT;
+        p->grbit = JET_bitIndexPrimary | JET_bitIndexUnique | JET_bitIndexDisallowNull;
+        p->key_count = t->key_count;
+        memcpy(p->fids, t->key_fids, sizeof p->fids);
+        memcpy(p->segments, t->segments, sizeof p->segments);
+        p->kidx = t->kidx;
+        p->kidx.segments = p->segments;
+    }
+    for (size_t i = 0; i < t->sidx_count; i++)
+        if ((err = sindex_finish(t, t->sidx[i])) < 0)
+            return err;
 
     if ((err = bt_open(&t->tree, db->store, t->pgno_fdp)) < 0)
         return err;
@@ -347,6 +441,90 @@ static ese_table *table_by_objid(ese_database *db, uint32_t objid)
         if (db->tables[i]->objid == objid)
             return db->tables[i];
     return NULL;
+}
+
+static JET_ERR sindex_add(ese_table *t, db_sindex *x)
+{
+    db_sindex **p = osal_malloc((t->sidx_count + 1) * sizeof *p);
+    if (!p)
+        return JET_errOutOfMemory;
+    if (t->sidx_count)
+        memcpy(p, t->sidx, t->sidx_count * sizeof *p);
+    p[t->sidx_count] = x;
+    osal_free(t->sidx);
+    t->sidx = p;
+    t->sidx_count++;
+    return JET_errSuccess;
+}
+
+/* A secondary index's catalog record into the schema cache (finished by table_finish). */
+static JET_ERR sindex_load(ese_table *t, const catalog_object *o)
+{
+    catalog_index_segment segs[JET_ccolKeyMost];
+    uint32_t n = 0;
+    JET_ERR err = catalog_index_segments(o, segs, JET_ccolKeyMost, &n);
+    if (err < 0)
+        return err;
+    db_sindex *x = osal_calloc(1, sizeof *x);
+    if (!x || !(x->info.name = osal_malloc(o->name.cb + 1))) {
+        osal_free(x);
+        return JET_errOutOfMemory;
+    }
+    if (o->name.cb)
+        memcpy(x->info.name, o->name.data, o->name.cb);
+    x->info.name[o->name.cb] = 0;
+    x->info.objid = o->id;
+    x->info.pgno_fdp = o->coltyp_or_pgno_fdp;
+    x->info.density = o->space_usage;
+    x->info.lcid = o->pages_or_locale;
+    x->info.grbit = index_grbit_from_catalog(o->flags);
+    x->info.key_count = n;
+    x->info.kidx.key_most = o->key_most ? o->key_most : KEY_MOST_DEFAULT;
+    for (uint32_t i = 0; i < n; i++) {
+        x->info.fids[i] = segs[i].fid;
+        x->info.segments[i].descending = (segs[i].flags & CATALOG_SEGMENT_DESCENDING) != 0;
+    }
+    if ((err = sindex_add(t, x)) < 0)
+        sindex_free(x);
+    return err;
+}
+
+/* Column types, key shape and tree of a secondary index whose fids / flags are set. */
+static JET_ERR sindex_finish(ese_table *t, db_sindex *x)
+{
+    db_index_info *ix = &x->info;
+    JET_ERR err = fill_segments(t, ix->fids, ix->segments, ix->key_count, true);
+    if (err < 0)
+        return err;
+    uint32_t key_most = ix->kidx.key_most ? ix->kidx.key_most : KEY_MOST_DEFAULT;
+    ix->kidx = (key_index){
+        .segments = ix->segments,
+        .segment_count = ix->key_count,
+        .key_most = key_most,
+        .sort_nulls_high = (ix->grbit & JET_bitIndexSortNullsHigh) != 0,
+        .dot_net_guid = (ix->grbit & JET_bitIndexDotNetGuid) != 0,
+        .disallow_truncation = (ix->grbit & JET_bitIndexDisallowTruncation) != 0,
+    };
+    x->unique = (ix->grbit & JET_bitIndexUnique) != 0;
+    if ((err = bt_open(&x->tree, t->db->store, ix->pgno_fdp)) < 0 || x->unique)
+        return err;
+    /* ESE repeats a non-unique key and orders duplicates by data; libese appends the primary key
+     * (DESIGN.md): an entry whose key does not end with its data was written by ESE. */
+    ese_btcursor bc;
+    uint8_t key[KEY_MOST_MOST + DB_KEY_MOST], data[DB_KEY_MOST];
+    size_t cb_key = 0, cb_data = 0;
+    bt_cursor_init(&bc, &x->tree);
+    err = bt_cursor_first(&bc);
+    if (err >= 0)
+        err = bt_cursor_get(&bc, key, sizeof key, &cb_key, data, sizeof data, &cb_data);
+    bt_cursor_release(&bc);
+    if (err == JET_errNoCurrentRecord)
+        return JET_errSuccess;
+    if (err < 0)
+        return err;
+    x->foreign = err == JET_wrnBufferTruncated || cb_key < cb_data ||
+                 memcmp(key + cb_key - cb_data, data, cb_data) != 0;
+    return JET_errSuccess;
 }
 
 /* Read the catalog into the schema cache. */
@@ -404,8 +582,11 @@ static JET_ERR load_catalog(ese_database *db)
                                         (uint16_t)o.pages_or_locale, o.flags, off)) < 0)
                 break;
         } else if (o.type == CATALOG_TYPE_INDEX) {
-            if (o.id != t->objid)
-                continue; /* secondary indexes: not yet */
+            if (o.id != t->objid) {
+                if ((err = sindex_load(t, &o)) < 0)
+                    break;
+                continue;
+            }
             catalog_index_segment segs[JET_ccolKeyMost];
             uint32_t n = 0;
             if ((err = catalog_index_segments(&o, segs, JET_ccolKeyMost, &n)) < 0)
@@ -812,6 +993,8 @@ JET_ERR db_check(ese_database *db, char *msg, size_t cb_msg)
 {
     pthread_mutex_lock(&db->lock);
     size_t n = 5 + 2 * db->table_count, k = 0;
+    for (size_t i = 0; i < db->table_count; i++)
+        n += db->tables[i]->sidx_count;
     uint32_t *fdps = osal_malloc(n * sizeof *fdps);
     JET_ERR err = JET_errOutOfMemory;
     if (fdps) {
@@ -824,8 +1007,12 @@ JET_ERR db_check(ese_database *db, char *msg, size_t cb_msg)
             fdps[k++] = db->tables[i]->pgno_fdp;
             if (db->tables[i]->lv_fdp)
                 fdps[k++] = db->tables[i]->lv_fdp;
+            for (size_t j = 0; j < db->tables[i]->sidx_count; j++)
+                fdps[k++] = db->tables[i]->sidx[j]->info.pgno_fdp;
         }
         err = space_check_database(db->store, fdps, k, msg, cb_msg);
+        for (size_t i = 0; err >= 0 && i < db->table_count; i++)
+            err = sindex_check_locked(db->tables[i], msg, cb_msg);
         osal_free(fdps);
         if (err >= 0)
             err = compare_trees(&db->mso, &db->shadow, msg, cb_msg);
@@ -962,7 +1149,7 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
                 goto done;
             }
         }
-        uint32_t ff = record_field_flags_from_grbit(c->grbit & JET_bitColumnNotNULL);
+        uint32_t ff = record_field_flags_from_grbit(c->grbit & (JET_bitColumnNotNULL | JET_bitColumnMultiValued));
         if ((err = table_add_column(t, c->name, strlen(c->name), fid, c->coltyp, cb_max, cp, ff, 0)) < 0)
             goto done;
     }
@@ -970,20 +1157,9 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
     if (def->primary_index) {
         t->has_primary = true;
         t->key_count = (uint32_t)def->key_count;
-        for (size_t i = 0; i < def->key_count; i++) {
-            const db_column *c = def->key_columns[i].name ? table_find_column(t, def->key_columns[i].name) : NULL;
-            if (!c || record_coltyp_is_long_value(c->coltyp)) {
-                err = JET_errIndexInvalidDef;
-                goto done;
-            }
-            for (size_t j = 0; j < i; j++)
-                if (t->key_fids[j] == c->fid) {
-                    err = JET_errIndexInvalidDef;
-                    goto done;
-                }
-            t->key_fids[i] = c->fid;
-            t->segments[i].descending = def->key_columns[i].descending;
-        }
+        if ((err = resolve_key_columns(t, def->key_columns, def->key_count, false, t->key_fids,
+                                       t->segments, NULL)) < 0)
+            goto done;
         if (!(t->index_name = osal_strdup(def->primary_index))) {
             err = JET_errOutOfMemory;
             goto done;
@@ -1079,6 +1255,11 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
         db->table_count--;
         goto done;
     }
+    for (size_t i = 0; i < def->index_count; i++)
+        if ((err = create_index_locked(t, &def->indexes[i])) < 0) {
+            db->table_count--;
+            goto done;
+        }
     if (ptable)
         *ptable = t;
     t = NULL;
@@ -1960,6 +2141,8 @@ static JET_ERR stage_insert_locked(ese_table *t, ese_trx *trx, const db_value *v
         err = JET_errKeyDuplicate;
         goto done;
     }
+    if (t->sidx_count && (err = sindex_check_row_locked(t, trx, rec, cb, key, *pcb_key)) < 0)
+        goto done;
     if (!(lids = osal_calloc(count ? count : 1, sizeof *lids))) {
         err = JET_errOutOfMemory;
         goto done;
@@ -2023,6 +2206,8 @@ static JET_ERR stage_replace_locked(ese_table *t, ese_trx *trx, const uint8_t *k
             goto done;
         }
     }
+    if (t->sidx_count && (err = sindex_check_row_locked(t, trx, rec, cb, key, cb_key)) < 0)
+        goto done;
     if (!(lids = osal_calloc(count ? count : 1, sizeof *lids))) {
         err = JET_errOutOfMemory;
         goto done;
@@ -2149,6 +2334,16 @@ static JET_ERR apply_entry_locked(ese_database *db, const ese_trx *trx, const ui
     } else {
         err = bt_delete(&t->tree, key, cb_key);
     }
+    if (err >= 0 && t->sidx_count) {
+        const uint8_t *now = e->present ? (written ? written : e->rec) : NULL;
+        size_t cb_now = written ? cb_written : e->cb_rec;
+        /* with a unique index the removals ran first, for the whole commit (unindex_one) */
+        if (existed && !sindex_any_unique(t))
+            err = sindex_update_row(t, trx, key, cb_key, old, cb_old, now, cb_now, false);
+        if (err >= 0 && now)
+            err = sindex_update_row(t, trx, key, cb_key, existed ? old : NULL, cb_old, now, cb_now,
+                                    true);
+    }
     if (err >= 0 && existed)
         err = separated_values(t, old, cb_old, &old_lids, &n_old);
     for (size_t i = 0; err >= 0 && i < n_old; i++) {
@@ -2177,6 +2372,27 @@ typedef struct {
     bool keep;
     JET_ERR err;
 } apply_walk;
+
+/* The first pass of a commit over tables with secondary indexes: each row's index entries its
+ * new state drops (all of them for a deleted row). */
+static void unindex_one(void *context, omap_node *n)
+{
+    apply_walk *a = context;
+    const trx_entry *e = n->value;
+    if (a->err < 0 || e->lock_only || !e->t->sidx_count || !sindex_any_unique(e->t))
+        return;
+    ese_table *t = e->t;
+    uint8_t *old = NULL;
+    size_t cb_old = 0;
+    JET_ERR err = lookup_alloc(&t->tree, n->key + 4, n->cb_key - 4, &old, &cb_old);
+    if (err >= 0)
+        err = sindex_update_row(t, a->trx, n->key + 4, (uint32_t)n->cb_key - 4, old, cb_old,
+                                e->present ? e->rec : NULL, e->cb_rec, false);
+    else if (err == JET_errRecordNotFound)
+        err = JET_errSuccess;
+    osal_free(old);
+    a->err = err;
+}
 
 static void apply_one(void *context, omap_node *n)
 {
@@ -2226,7 +2442,9 @@ static JET_ERR commit_locked(ese_trx *trx, commit_db *cd, size_t n, ese_log **pl
     }
     for (size_t i = 0; i < n && err >= 0; i++) {
         apply_walk a = {cd[i].db, trx, ts, keep, JET_errSuccess};
-        omap_walk(&cd[i].set->ws, apply_one, &a);
+        omap_walk(&cd[i].set->ws, unindex_one, &a);
+        if (a.err >= 0)
+            omap_walk(&cd[i].set->ws, apply_one, &a);
         err = a.err;
     }
     if (err >= 0)
@@ -2578,7 +2796,17 @@ struct db_cursor {
     size_t cb_key, cap_key, cb_rec, cap_rec;
     uint8_t *tkey, *trec;       /* the tree's candidate during a move */
     size_t cb_tkey, cap_tkey, cb_trec, cap_trec;
+    /* on a secondary index (i5-index): key is the entry key E = index key || primary key */
+    struct db_sindex *ix;       /* NULL: the primary index */
+    uint32_t cb_ikey;           /* the index key's length in key */
+    struct ix_overlay *ov;      /* the rows a transaction's view changes (cached) */
+    ese_btcursor ibc;           /* on the index tree (initialised while ix is set) */
+    bool ibc_live;              /* ibc is on the tree entry whose E is key: a move steps */
 };
+
+static JET_ERR ix_move_locked(db_cursor *c, const db_view *v, const uint8_t *key, uint32_t cb_key,
+                              bool bounded, bool forward, bool inclusive);
+static void ix_overlay_free(struct ix_overlay *ov);
 
 static void swap_buffers(uint8_t **a, size_t *cb_a, size_t *cap_a, uint8_t **b, size_t *cb_b,
                          size_t *cap_b)
@@ -2707,6 +2935,9 @@ void db_cursor_close(db_cursor *c)
     osal_free(c->rec);
     osal_free(c->tkey);
     osal_free(c->trec);
+    ix_overlay_free(c->ov);
+    if (c->ix)
+        bt_cursor_release(&c->ibc);
     osal_free(c);
 }
 
@@ -2715,17 +2946,19 @@ void db_cursor_close(db_cursor *c)
 static JET_ERR cursor_move(db_cursor *c, const uint8_t *key, uint32_t cb_key, bool bounded,
                            bool forward, bool inclusive, JET_ERR none, cursor_state off)
 {
-    uint8_t from[DB_KEY_MOST];
+    uint8_t from[IX_ENTRY_MOST]; /* a secondary index's entry key, or a primary key */
+    uint32_t most = c->ix ? IX_ENTRY_MOST : DB_KEY_MOST;
     if (bounded) { /* key may be the cursor's own buffer, which the move reuses */
-        if (cb_key > DB_KEY_MOST)
-            cb_key = DB_KEY_MOST;
+        if (cb_key > most)
+            cb_key = most;
         memcpy(from, key, cb_key);
     }
     ese_database *db = c->t->db;
     pthread_mutex_lock(&db->lock);
     db_view v;
     view_init(&v, db, c->trx);
-    JET_ERR err = view_seek_locked(c, &v, from, cb_key, bounded, forward, inclusive);
+    JET_ERR err = c->ix ? ix_move_locked(c, &v, from, cb_key, bounded, forward, inclusive)
+                        : view_seek_locked(c, &v, from, cb_key, bounded, forward, inclusive);
     pthread_mutex_unlock(&db->lock);
     if (err == JET_errRecordNotFound) {
         c->state = off;
@@ -2764,8 +2997,12 @@ JET_ERR db_cursor_prev(db_cursor *c)
                        CURSOR_BEFORE_FIRST);
 }
 
+static JET_ERR ix_seek(db_cursor *c, const uint8_t *key, uint32_t cb_key, bt_seek_mode mode);
+
 JET_ERR db_cursor_seek(db_cursor *c, const uint8_t *key, uint32_t cb_key, bt_seek_mode mode)
 {
+    if (c->ix)
+        return ix_seek(c, key, cb_key, mode);
     if (mode == BT_SEEK_EQ) {
         uint8_t *rec = NULL;
         size_t cb_rec = 0;
@@ -2805,7 +3042,7 @@ JET_ERR db_cursor_row(db_cursor *c, const uint8_t **pkey, uint32_t *pcb_key, con
     if (pkey)
         *pkey = c->key;
     if (pcb_key)
-        *pcb_key = (uint32_t)c->cb_key;
+        *pcb_key = c->ix ? c->cb_ikey : (uint32_t)c->cb_key;
     if (prec)
         *prec = c->rec;
     if (pcb_rec)
@@ -2831,5 +3068,940 @@ JET_ERR db_with_header(ese_database *db, JET_ERR (*fn)(struct ese_dbfile *file, 
     pthread_mutex_lock(&db->lock);
     JET_ERR err = fn(db->file, context);
     pthread_mutex_unlock(&db->lock);
+    return err;
+}
+
+/* ---- secondary indexes (i5-index; DESIGN.md "Secondary indexes") ------------------------------
+ *
+ * Entry key E = index key || primary key: the order an index is read in, and the stored key of
+ * a non-unique index's entries (a unique one stores the index key alone, data = primary key). */
+
+
+size_t table_index_count(const ese_table *t)
+{
+    return (t->has_primary ? 1u : 0u) + t->sidx_count;
+}
+
+const db_index_info *table_index_at(const ese_table *t, size_t i)
+{
+    if (t->has_primary) {
+        if (i == 0)
+            return &t->primary_info;
+        i--;
+    }
+    return i < t->sidx_count ? &t->sidx[i]->info : NULL;
+}
+
+/* Whether a commit must take out every removed entry before adding any (a unique index could
+ * otherwise see a key swapped between two rows of the commit as a duplicate). */
+static bool sindex_any_unique(const ese_table *t)
+{
+    for (size_t i = 0; i < t->sidx_count; i++)
+        if (t->sidx[i]->unique)
+            return true;
+    return false;
+}
+
+static db_sindex *sindex_find(const ese_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->sidx_count; i++)
+        if (!ascii_casecmp(t->sidx[i]->info.name, name))
+            return t->sidx[i];
+    return NULL;
+}
+
+const db_index_info *table_find_index(const ese_table *t, const char *name)
+{
+    if (!name)
+        return NULL;
+    if (t->has_primary && !ascii_casecmp(t->index_name, name))
+        return &t->primary_info;
+    db_sindex *x = sindex_find(t, name);
+    return x ? &x->info : NULL;
+}
+
+typedef struct {
+    ese_table *t;
+    const ese_trx *trx;
+} row_lv_context;
+
+static JET_ERR row_lv_read(void *context, uint64_t lid, uint8_t **pdata, uint32_t *pcb)
+{
+    row_lv_context *c = context;
+    return lv_read_view(c->t, c->trx, lid, pdata, pcb);
+}
+
+/* index_row_keys of a row as trx sees it (its long values included). */
+static JET_ERR row_keys(ese_table *t, const ese_trx *trx, const db_index_info *ix,
+                        const uint8_t *rec, size_t cb, index_keys *out)
+{
+    row_lv_context c = {t, trx};
+    return index_row_keys(ix, &t->schema, rec, cb, row_lv_read, &c, out);
+}
+
+/* Add or remove one entry of a row in an index tree. */
+static JET_ERR sindex_put(db_sindex *x, const uint8_t *ikey, uint32_t cb_ikey, const uint8_t *pk,
+                          uint32_t cb_pk, bool insert)
+{
+    if (x->unique)
+        return insert ? bt_insert(&x->tree, ikey, cb_ikey, pk, cb_pk)
+                      : bt_delete(&x->tree, ikey, cb_ikey);
+    uint8_t e[IX_ENTRY_MOST];
+    memcpy(e, ikey, cb_ikey);
+    memcpy(e + cb_ikey, pk, cb_pk);
+    return insert ? bt_insert(&x->tree, e, cb_ikey + cb_pk, pk, cb_pk)
+                  : bt_delete(&x->tree, e, cb_ikey + cb_pk);
+}
+
+/* One row's change in every secondary index of t: with insert false, take out the entries of
+ * old_rec that new_rec (NULL: deleted) does not have; with insert true, add the entries of
+ * new_rec that old_rec (NULL: new row) did not have.  A commit runs every removal of its write
+ * set before any addition, so rows that swap unique keys in one commit do not collide. */
+static JET_ERR sindex_update_row(ese_table *t, const ese_trx *trx, const uint8_t *pk, uint32_t cb_pk,
+                                 const uint8_t *old_rec, size_t cb_old, const uint8_t *new_rec,
+                                 size_t cb_new, bool insert)
+{
+    for (size_t i = 0; i < t->sidx_count; i++) {
+        db_sindex *x = t->sidx[i];
+        JET_ERR err;
+        if (x->foreign)
+            return JET_errFeatureNotAvailable; /* libese gap: maintaining ESE's duplicate layout */
+        t->keys_old.count = t->keys_new.count = 0;
+        if (old_rec && (err = row_keys(t, trx, &x->info, old_rec, cb_old, &t->keys_old)) < 0)
+            return err;
+        if (new_rec && (err = row_keys(t, trx, &x->info, new_rec, cb_new, &t->keys_new)) < 0)
+            return err;
+        const index_keys *from = insert ? &t->keys_new : &t->keys_old;
+        const index_keys *other = insert ? &t->keys_old : &t->keys_new;
+        for (size_t k = 0; k < from->count; k++) {
+            uint32_t cb;
+            const uint8_t *key = index_key_at(from, k, &cb);
+            if (index_keys_contains(other, key, cb))
+                continue;
+            if ((err = sindex_put(x, key, cb, pk, cb_pk, insert)) < 0)
+                return err == JET_errRecordNotFound ? JET_errDatabaseCorrupted : err;
+        }
+    }
+    return JET_errSuccess;
+}
+
+/* Insert every committed row's entries into a new index (JET_errKeyDuplicate for a unique
+ * index over duplicate rows). */
+static JET_ERR sindex_build_locked(ese_table *t, db_sindex *x)
+{
+    ese_btcursor bc;
+    uint8_t *key = NULL, *rec = NULL;
+    size_t cap_key = 0, cap_rec = 0, cb_key = 0, cb_rec = 0;
+    bt_cursor_init(&bc, &t->tree);
+    JET_ERR err = bt_cursor_first(&bc);
+    for (; err >= 0; err = bt_cursor_next(&bc)) {
+        if ((err = cursor_fetch(&bc, &key, &cap_key, &cb_key, &rec, &cap_rec, &cb_rec)) < 0 ||
+            (err = row_keys(t, NULL, &x->info, rec, cb_rec, &t->keys_new)) < 0)
+            break;
+        for (size_t k = 0; err >= 0 && k < t->keys_new.count; k++) {
+            uint32_t cb;
+            const uint8_t *ikey = index_key_at(&t->keys_new, k, &cb);
+            err = sindex_put(x, ikey, cb, key, (uint32_t)cb_key, true);
+        }
+        if (err < 0)
+            break;
+    }
+    bt_cursor_release(&bc);
+    osal_free(key);
+    osal_free(rec);
+    return err == JET_errNoCurrentRecord ? JET_errSuccess : err;
+}
+
+/* db_create_index inside a schema change's batch (also db_create_table's). */
+static JET_ERR create_index_locked(ese_table *t, const db_index_def *def)
+{
+    ese_database *db = t->db;
+    if (!def || !valid_name(def->name))
+        return JET_errInvalidName;
+    if (def->grbit & JET_bitIndexPrimary)
+        return JET_errInvalidGrbit; /* the primary index comes with the table */
+    if (!def->key_columns || def->key_count == 0 || def->key_count > JET_ccolKeyMost)
+        return JET_errIndexInvalidDef;
+    if (def->key_most && (def->key_most < JET_cbKeyMostMin ||
+                          def->key_most > key_most_for_page_size(db->page_size)))
+        return JET_errIndexInvalidDef;
+    if ((t->has_primary && !ascii_casecmp(t->index_name, def->name)) || sindex_find(t, def->name))
+        return JET_errIndexDuplicate;
+    db_sindex *x = osal_calloc(1, sizeof *x);
+    if (!x || !(x->info.name = osal_strdup(def->name))) {
+        osal_free(x);
+        return JET_errOutOfMemory;
+    }
+    JET_ERR err = JET_errSuccess;
+    bool multivalued = false;
+    db_index_info *ix = &x->info;
+    ix->grbit = def->grbit & (JET_bitIndexUnique | JET_bitIndexDisallowNull | JET_bitIndexIgnoreNull |
+                              JET_bitIndexIgnoreAnyNull | JET_bitIndexIgnoreFirstNull |
+                              JET_bitIndexSortNullsHigh | JET_bitIndexDotNetGuid |
+                              JET_bitIndexDisallowTruncation);
+    ix->lcid = def->lcid;
+    ix->density = def->density ? def->density : CATALOG_DENSITY_DEFAULT;
+    ix->key_count = (uint32_t)def->key_count;
+    ix->kidx.key_most = def->key_most ? def->key_most : KEY_MOST_DEFAULT;
+    if ((err = resolve_key_columns(t, def->key_columns, def->key_count, true, ix->fids,
+                                   ix->segments, &multivalued)) < 0 ||
+        (err = fill_segments(t, ix->fids, ix->segments, ix->key_count, true)) < 0)
+        goto fail;
+    ix->objid = db->objid_last + 1;
+    uint32_t kind = ESE_PAGE_FLAG_INDEX | ((ix->grbit & JET_bitIndexUnique) ? 0 : ESE_PAGE_FLAG_NON_UNIQUE_KEYS);
+    if ((err = bt_create(db->store, t->pgno_fdp, ix->objid, kind, DB_TABLE_CPG_MIN, &ix->pgno_fdp)) < 0)
+        goto fail;
+    db->objid_last = ix->objid;
+    catalog_index_segment segs[JET_ccolKeyMost];
+    for (uint32_t i = 0; i < ix->key_count; i++) {
+        segs[i].fid = ix->fids[i];
+        segs[i].flags = ix->segments[i].descending ? CATALOG_SEGMENT_DESCENDING : 0;
+    }
+    uint32_t flags = index_catalog_flags(ix->grbit, multivalued);
+    catalog_index_def id = {0};
+    id.objid_table = t->objid;
+    id.objid = ix->objid;
+    id.pgno_fdp = ix->pgno_fdp;
+    id.density = ix->density;
+    id.idb_flags = (uint16_t)flags;
+    id.idx_flags = (uint16_t)(flags >> 16);
+    id.lcid = 0;
+    id.lcmap_flags = CATALOG_LCMAP_FLAGS_DEFAULT;
+    id.key_most = def->key_most && def->key_most != KEY_MOST_DEFAULT ? (uint16_t)def->key_most : 0;
+    id.name = ix->name;
+    id.segments = segs;
+    id.segment_count = ix->key_count;
+    id.locale_name = "en-US";
+    uint8_t key[CATALOG_KEY_SIZE];
+    uint8_t *rec = NULL;
+    size_t cb = 0;
+    err = catalog_build_index(&id, db->page_size, key, &rec, &cb);
+    if (err >= 0)
+        err = catalog_put(db, key, rec, cb, t->objid, CATALOG_TYPE_INDEX, ix->name, strlen(ix->name), false);
+    osal_free(rec);
+    if (err < 0 || (err = sindex_finish(t, x)) < 0 || (err = sindex_build_locked(t, x)) < 0 ||
+        (err = sindex_add(t, x)) < 0)
+        goto fail;
+    return JET_errSuccess;
+fail:
+    sindex_free(x);
+    return err;
+}
+
+/* Take the last n secondary indexes out of the cache again (their batch was discarded). */
+static void sindex_drop_last(ese_table *t, size_t n)
+{
+    while (n-- && t->sidx_count)
+        sindex_free(t->sidx[--t->sidx_count]);
+}
+
+JET_ERR db_create_index(ese_table *t, const db_index_def *def)
+{
+    ese_database *db = t->db;
+    if (db->read_only)
+        return JET_errDatabaseFileReadOnly;
+    pthread_mutex_lock(&db->lock);
+    begin_batch_locked(db);
+    size_t before = t->sidx_count;
+    JET_ERR err = create_index_locked(t, def);
+    ese_log *log = NULL;
+    log_lsn end = 0;
+    err = end_batch_locked(db, err, &log, &end);
+    if (err < 0)
+        sindex_drop_last(t, t->sidx_count - before);
+    pthread_mutex_unlock(&db->lock);
+    if (err >= 0 && log)
+        err = log_flush(log, end);
+    return err;
+}
+
+/* Give every page an index owns (its tree, its space trees) back to the table's space, as
+ * ESE frees a deleted index's FDP into its parent. */
+static JET_ERR sindex_free_space_locked(ese_table *t, db_sindex *x)
+{
+    space_extents ext;
+    memset(&ext, 0, sizeof ext);
+    JET_ERR err = space_load_extents(t->db->store, x->info.pgno_fdp, &ext, NULL, 0);
+    for (size_t i = 0; err >= 0 && i < ext.owned_count; i++)
+        for (uint32_t p = ext.owned[i].first; err >= 0 && p <= ext.owned[i].last; p++)
+            err = space_free_page(t->db->store, t->pgno_fdp, p);
+    space_extents_free(&ext);
+    return err;
+}
+
+JET_ERR db_delete_index(ese_table *t, const char *name)
+{
+    ese_database *db = t->db;
+    if (!name)
+        return JET_errInvalidParameter;
+    if (db->read_only)
+        return JET_errDatabaseFileReadOnly;
+    pthread_mutex_lock(&db->lock);
+    JET_ERR err = JET_errSuccess;
+    size_t at = 0;
+    if (t->has_primary && !ascii_casecmp(t->index_name, name))
+        err = JET_errIndexMustStay;
+    else {
+        while (at < t->sidx_count && ascii_casecmp(t->sidx[at]->info.name, name))
+            at++;
+        if (at == t->sidx_count)
+            err = JET_errIndexNotFound;
+    }
+    if (err < 0) {
+        pthread_mutex_unlock(&db->lock);
+        return err;
+    }
+    db_sindex *x = t->sidx[at];
+    begin_batch_locked(db);
+    err = sindex_free_space_locked(t, x);
+    uint8_t key[CATALOG_KEY_SIZE], ikey[JET_cbKeyMost_OLD];
+    uint32_t cb_ikey = 0;
+    catalog_key(t->objid, CATALOG_TYPE_INDEX, x->info.objid, key);
+    if (err >= 0 && (err = bt_delete(&db->mso, key, CATALOG_KEY_SIZE)) >= 0 &&
+        (err = bt_delete(&db->shadow, key, CATALOG_KEY_SIZE)) >= 0 &&
+        (err = catalog_name_index_key(t->objid, CATALOG_TYPE_INDEX, x->info.name,
+                                      strlen(x->info.name), ikey, &cb_ikey)) >= 0)
+        err = bt_delete(&db->name_idx, ikey, cb_ikey);
+    ese_log *log = NULL;
+    log_lsn end = 0;
+    err = end_batch_locked(db, err, &log, &end);
+    if (err >= 0) {
+        memmove(t->sidx + at, t->sidx + at + 1, (t->sidx_count - at - 1) * sizeof *t->sidx);
+        t->sidx_count--;
+        sindex_free(x);
+    }
+    pthread_mutex_unlock(&db->lock);
+    if (err >= 0 && log)
+        err = log_flush(log, end);
+    return err;
+}
+
+/* ---- reading through a secondary index ----------------------------------------------------
+ *
+ * Outside a transaction a move reads the index tree and looks the row up by the entry's
+ * primary key.  Inside one, the rows the view sees differently from the committed trees (the
+ * session's write set, rows with versions newer than its snapshot) are overlaid: their tree
+ * entries are skipped and the entries of their visible records (kept sorted in ix_overlay,
+ * rebuilt when the database's generation moved) are merged in. */
+
+typedef struct ix_ov_entry {
+    uint32_t off, cb_e, cb_ikey, cb_rec;  /* bytes[off..): E, then the record */
+} ix_ov_entry;
+
+struct ix_overlay {
+    uint8_t *bytes;
+    size_t cb, cap;
+    ix_ov_entry *e;
+    size_t count, cap_e;
+    index_keys keys;
+    bool valid;
+    uint64_t generation, s;     /* what it was built for */
+    bool snapshot;
+    const void *ws, *ix;
+};
+
+static void ix_overlay_free(struct ix_overlay *ov)
+{
+    if (ov) {
+        osal_free(ov->bytes);
+        osal_free(ov->e);
+        index_keys_free(&ov->keys);
+        osal_free(ov);
+    }
+}
+
+static const uint8_t ix_tree_sentinel[1];
+
+/* ensure_cap keeping the first `used` bytes (and growing by doubling). */
+static JET_ERR grow_keep(uint8_t **buf, size_t *cap, size_t used, size_t cb)
+{
+    if (cb <= *cap && *buf)
+        return JET_errSuccess;
+    size_t n = *cap ? *cap * 2 : 256;
+    while (n < cb)
+        n *= 2;
+    uint8_t *p = osal_malloc(n);
+    if (!p)
+        return JET_errOutOfMemory;
+    if (used)
+        memcpy(p, *buf, used);
+    osal_free(*buf);
+    *buf = p;
+    *cap = n;
+    return JET_errSuccess;
+}
+
+/* Whether view v sees row pk of t otherwise than the tree (then *prec, *pcb: its record, NULL
+ * when absent). */
+static bool ix_row_overlaid_locked(ese_table *t, const db_view *v, const uint8_t *pk,
+                                   uint32_t cb_pk, const uint8_t **prec, size_t *pcb)
+{
+    ese_database *db = t->db;
+    if (!v->ws && !(v->snapshot && db->vhead))
+        return false;
+    uint8_t ck[TRX_KEY_MOST];
+    uint32_t cb_ck = trx_make_key(t->objid, pk, cb_pk, ck);
+    const uint8_t *rec;
+    size_t cb;
+    bool present = view_resolve_locked(db, v, ck, cb_ck, ix_tree_sentinel, 1, &rec, &cb);
+    if (rec == ix_tree_sentinel)
+        return false;
+    *prec = present ? rec : NULL;
+    *pcb = cb;
+    return true;
+}
+
+static int ix_ov_compare(const struct ix_overlay *ov, size_t i, const uint8_t *e, size_t cb_e)
+{
+    return key_compare(ov->bytes + ov->e[i].off, ov->e[i].cb_e, e, cb_e);
+}
+
+/* First overlay entry >= e (or > e when !inclusive). */
+static size_t ix_ov_lower(const struct ix_overlay *ov, const uint8_t *e, size_t cb_e, bool inclusive)
+{
+    size_t lo = 0, hi = ov->count;
+    while (lo < hi) {
+        size_t mid = (lo + hi) / 2;
+        int cmp = ix_ov_compare(ov, mid, e, cb_e);
+        if (cmp < 0 || (!inclusive && cmp == 0))
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    return lo;
+}
+
+static JET_ERR ix_ov_add(struct ix_overlay *ov, const uint8_t *ikey, uint32_t cb_ikey,
+                         const uint8_t *pk, uint32_t cb_pk, const uint8_t *rec, size_t cb_rec)
+{
+    uint8_t e[IX_ENTRY_MOST];
+    memcpy(e, ikey, cb_ikey);
+    memcpy(e + cb_ikey, pk, cb_pk);
+    size_t cb_e = cb_ikey + cb_pk;
+    size_t pos = ix_ov_lower(ov, e, cb_e, true);
+    if (pos < ov->count && ix_ov_compare(ov, pos, e, cb_e) == 0)
+        return JET_errSuccess; /* the same row from the write set and the versions */
+    JET_ERR err = grow_keep(&ov->bytes, &ov->cap, ov->cb, ov->cb + cb_e + cb_rec);
+    if (err < 0)
+        return err;
+    if (ov->count == ov->cap_e) {
+        size_t cap = ov->cap_e ? ov->cap_e * 2 : 16;
+        ix_ov_entry *p = osal_malloc(cap * sizeof *p);
+        if (!p)
+            return JET_errOutOfMemory;
+        if (ov->count)
+            memcpy(p, ov->e, ov->count * sizeof *p);
+        osal_free(ov->e);
+        ov->e = p;
+        ov->cap_e = cap;
+    }
+    memcpy(ov->bytes + ov->cb, e, cb_e);
+    if (cb_rec)
+        memcpy(ov->bytes + ov->cb + cb_e, rec, cb_rec);
+    memmove(ov->e + pos + 1, ov->e + pos, (ov->count - pos) * sizeof *ov->e);
+    ov->e[pos] = (ix_ov_entry){(uint32_t)ov->cb, (uint32_t)cb_e, cb_ikey, (uint32_t)cb_rec};
+    ov->cb += cb_e + cb_rec;
+    ov->count++;
+    return JET_errSuccess;
+}
+
+static JET_ERR ix_overlay_build_locked(db_cursor *c, const db_view *v)
+{
+    ese_table *t = c->t;
+    ese_database *db = t->db;
+    if (!c->ov && !(c->ov = osal_calloc(1, sizeof *c->ov)))
+        return JET_errOutOfMemory;
+    struct ix_overlay *ov = c->ov;
+    if (ov->valid && ov->generation == db->generation && ov->ix == c->ix && ov->ws == v->ws &&
+        ov->snapshot == v->snapshot && ov->s == v->s)
+        return JET_errSuccess;
+    ov->valid = false;
+    ov->cb = ov->count = 0;
+    uint8_t prefix[4];
+    trx_make_key(t->objid, NULL, 0, prefix);
+    const ese_omap *maps[2] = {v->ws, v->snapshot && db->rows.count ? &db->rows : NULL};
+    for (int m = 0; m < 2; m++) {
+        if (!maps[m])
+            continue;
+        for (omap_node *n = omap_seek(maps[m], prefix, sizeof prefix, BT_SEEK_GT);
+             n && n->cb_key >= 4 && !memcmp(n->key, prefix, 4);
+             n = omap_seek(maps[m], n->key, n->cb_key, BT_SEEK_GT)) {
+            const uint8_t *rec = NULL;
+            size_t cb = 0;
+            const uint8_t *pk = n->key + 4;
+            uint32_t cb_pk = (uint32_t)n->cb_key - 4;
+            if (!ix_row_overlaid_locked(t, v, pk, cb_pk, &rec, &cb) || !rec)
+                continue;
+            JET_ERR err = row_keys(t, v->trx, &c->ix->info, rec, cb, &ov->keys);
+            for (size_t k = 0; err >= 0 && k < ov->keys.count; k++) {
+                uint32_t cb_ikey;
+                const uint8_t *ikey = index_key_at(&ov->keys, k, &cb_ikey);
+                err = ix_ov_add(ov, ikey, cb_ikey, pk, cb_pk, rec, cb);
+            }
+            if (err < 0)
+                return err;
+        }
+    }
+    ov->valid = true;
+    ov->generation = db->generation;
+    ov->ix = c->ix;
+    ov->ws = v->ws;
+    ov->snapshot = v->snapshot;
+    ov->s = v->s;
+    return JET_errSuccess;
+}
+
+static bool ix_satisfies(int cmp, bool forward, bool inclusive)
+{
+    return forward ? (inclusive ? cmp >= 0 : cmp > 0) : (inclusive ? cmp <= 0 : cmp < 0);
+}
+
+/* From bc's entry (err: how getting there went), step until E = key || data qualifies. */
+static JET_ERR ix_foreign_walk(db_cursor *c, ese_btcursor *bc, JET_ERR err, const uint8_t *from,
+                               size_t cb_from, bool forward, bool inclusive)
+{
+    for (; err >= 0; err = forward ? bt_cursor_next(bc) : bt_cursor_prev(bc)) {
+        if ((err = cursor_fetch(bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec, &c->cap_trec,
+                                &c->cb_trec)) < 0 ||
+            (err = grow_keep(&c->tkey, &c->cap_tkey, c->cb_tkey, c->cb_tkey + c->cb_trec)) < 0)
+            return err;
+        memcpy(c->tkey + c->cb_tkey, c->trec, c->cb_trec);
+        c->cb_tkey += c->cb_trec;
+        if (ix_satisfies(key_compare(c->tkey, c->cb_tkey, from, cb_from), forward, inclusive))
+            return JET_errSuccess;
+    }
+    return err;
+}
+
+/* ix_tree_seek on an ESE-written non-unique tree, where one key repeats with each primary key
+ * as data (ordered by data): land on the run of entries at or below `from`, then walk to the
+ * first entry whose E qualifies.  Leaves E in c->tkey, the primary key in c->trec. */
+static JET_ERR ix_foreign_seek(db_cursor *c, ese_btcursor *bc, const uint8_t *from,
+                               size_t cb_from, bool forward, bool inclusive)
+{
+    JET_ERR err = bt_cursor_seek(bc, from, cb_from, BT_SEEK_LE);
+    if (err == JET_errRecordNotFound)
+        return forward ? ix_foreign_walk(c, bc, bt_cursor_first(bc), from, cb_from, true, inclusive)
+                       : err;
+    if (err < 0)
+        return err;
+    /* to the edge of the run of equal keys the seek landed in, on the side the walk starts */
+    uint8_t *run = NULL;
+    size_t cap_run = 0, cb_run = 0;
+    if ((err = cursor_fetch(bc, &run, &cap_run, &cb_run, &c->trec, &c->cap_trec, &c->cb_trec)) >= 0) {
+        for (;;) {
+            err = forward ? bt_cursor_prev(bc) : bt_cursor_next(bc);
+            if (err == JET_errNoCurrentRecord) {
+                err = forward ? bt_cursor_first(bc) : bt_cursor_last(bc);
+                break;
+            }
+            if (err < 0 || (err = cursor_fetch(bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec,
+                                               &c->cap_trec, &c->cb_trec)) < 0)
+                break;
+            if (key_compare(c->tkey, c->cb_tkey, run, cb_run) != 0) {
+                err = forward ? bt_cursor_next(bc) : bt_cursor_prev(bc);
+                break;
+            }
+        }
+    }
+    osal_free(run);
+    return ix_foreign_walk(c, bc, err, from, cb_from, forward, inclusive);
+}
+
+/* The index tree's nearest entry from `from` (E order; unbounded: the first / last), left in
+ * c->tkey as E with c->trec = its primary key.  JET_errRecordNotFound when none. */
+static JET_ERR ix_tree_seek(db_cursor *c, const uint8_t *from, size_t cb_from, bool bounded,
+                            bool forward, bool inclusive, bool step, uint32_t *pcb_ikey)
+{
+    db_sindex *x = c->ix;
+    ese_btcursor *bc = &c->ibc; /* left on the entry found, for the next move's step */
+    JET_ERR err;
+    bt_seek_mode mode = forward ? (inclusive ? BT_SEEK_GE : BT_SEEK_GT)
+                                : (inclusive ? BT_SEEK_LE : BT_SEEK_LT);
+    bool fetched = false;
+    if (step) {
+        /* the neighbour along the leaf: no seek from the root (the tree's own cursor finds its
+         * place again by key if the tree changed since) */
+        err = forward ? bt_cursor_next(bc) : bt_cursor_prev(bc);
+    } else if (!bounded) {
+        err = forward ? bt_cursor_first(bc) : bt_cursor_last(bc);
+    } else if (x->foreign) {
+        err = ix_foreign_seek(c, bc, from, cb_from, forward, inclusive);
+        fetched = err >= 0;
+    } else if (!x->unique) {
+        err = bt_cursor_seek(bc, from, cb_from, mode);
+    } else {
+        /* stored keys are index keys alone: the entry at or below `from` may still be E-after it */
+        err = bt_cursor_seek(bc, from, cb_from, BT_SEEK_LE);
+        if (err >= 0) {
+            if ((err = cursor_fetch(bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec,
+                                    &c->cap_trec, &c->cb_trec)) >= 0 &&
+                (err = grow_keep(&c->tkey, &c->cap_tkey, c->cb_tkey, c->cb_tkey + c->cb_trec)) >= 0) {
+                memcpy(c->tkey + c->cb_tkey, c->trec, c->cb_trec);
+                int cmp = key_compare(c->tkey, c->cb_tkey + c->cb_trec, from, cb_from);
+                if (ix_satisfies(cmp, forward, inclusive))
+                    fetched = true;
+                else
+                    err = forward ? bt_cursor_next(bc) : bt_cursor_prev(bc);
+            }
+        } else if (err == JET_errRecordNotFound && forward) {
+            err = bt_cursor_first(bc);
+        }
+    }
+    if (err >= 0 && !fetched) {
+        if ((err = cursor_fetch(bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec, &c->cap_trec,
+                                &c->cb_trec)) >= 0 && (x->unique || x->foreign) &&
+            (err = grow_keep(&c->tkey, &c->cap_tkey, c->cb_tkey, c->cb_tkey + c->cb_trec)) >= 0)
+            memcpy(c->tkey + c->cb_tkey, c->trec, c->cb_trec);
+    }
+    if (err >= 0 && fetched && x->foreign) {
+        *pcb_ikey = (uint32_t)(c->cb_tkey - c->cb_trec); /* ix_foreign_seek composed E */
+    } else if (err >= 0 && (x->unique || x->foreign)) {
+        *pcb_ikey = (uint32_t)c->cb_tkey;
+        c->cb_tkey += c->cb_trec;
+    } else if (err >= 0) {
+        if (c->cb_tkey < c->cb_trec)
+            err = JET_errDatabaseCorrupted;
+        *pcb_ikey = (uint32_t)(c->cb_tkey - c->cb_trec);
+    }
+    if (err == JET_errNoCurrentRecord)
+        err = JET_errRecordNotFound;
+    return err < 0 ? err : JET_errSuccess;
+}
+
+/* cursor_move on a secondary index, `key` an entry key E; the latch is held. */
+static JET_ERR ix_move_locked(db_cursor *c, const db_view *v, const uint8_t *key, uint32_t cb_key,
+                              bool bounded, bool forward, bool inclusive)
+{
+    ese_table *t = c->t;
+    uint8_t from[IX_ENTRY_MOST];
+    size_t cb_from = cb_key < sizeof from ? cb_key : sizeof from;
+    if (bounded)
+        memcpy(from, key, cb_from);
+    bool overlay = v->ws || (v->snapshot && t->db->rows.count);
+    JET_ERR err = overlay ? ix_overlay_build_locked(c, v) : JET_errSuccess;
+    if (err < 0)
+        return err;
+    /* the overlay's nearest entry (binary search), then the tree's, stale entries skipped */
+    size_t oi = SIZE_MAX;
+    if (overlay && c->ov->count) {
+        if (!bounded)
+            oi = forward ? 0 : c->ov->count - 1;
+        else if (forward)
+            oi = ix_ov_lower(c->ov, from, cb_from, inclusive);
+        else
+            oi = ix_ov_lower(c->ov, from, cb_from, !inclusive) - 1; /* SIZE_MAX when none */
+        if (oi >= c->ov->count)
+            oi = SIZE_MAX;
+    }
+    uint32_t cb_tikey = 0;
+    bool have_tree;
+    bool step = !overlay && bounded && !inclusive && c->ibc_live && c->state == CURSOR_ON &&
+                cb_from == c->cb_key && !memcmp(from, c->key, cb_from);
+    c->ibc_live = false;
+    for (;; step = false) {
+        err = ix_tree_seek(c, from, cb_from, bounded, forward, inclusive, step, &cb_tikey);
+        if (err < 0 && err != JET_errRecordNotFound)
+            return err;
+        have_tree = err >= 0;
+        const uint8_t *rec;
+        size_t cb;
+        if (!have_tree || !overlay ||
+            !ix_row_overlaid_locked(t, v, c->trec, (uint32_t)c->cb_trec, &rec, &cb))
+            break;
+        memcpy(from, c->tkey, c->cb_tkey); /* a stale entry of an overlaid row: skip it */
+        cb_from = c->cb_tkey;
+        bounded = true;
+        inclusive = false;
+    }
+    if (oi != SIZE_MAX && have_tree) {
+        int cmp = ix_ov_compare(c->ov, oi, c->tkey, c->cb_tkey);
+        if (forward ? cmp > 0 : cmp < 0)
+            oi = SIZE_MAX; /* the tree's is nearer */
+    }
+    if (oi != SIZE_MAX) {
+        const ix_ov_entry *o = &c->ov->e[oi];
+        if ((err = ensure_cap(&c->key, &c->cap_key, o->cb_e)) < 0 ||
+            (err = ensure_cap(&c->rec, &c->cap_rec, o->cb_rec ? o->cb_rec : 1)) < 0)
+            return err;
+        memcpy(c->key, c->ov->bytes + o->off, o->cb_e);
+        c->cb_key = o->cb_e;
+        c->cb_ikey = o->cb_ikey;
+        memcpy(c->rec, c->ov->bytes + o->off + o->cb_e, o->cb_rec);
+        c->cb_rec = o->cb_rec;
+        c->state = CURSOR_ON;
+        return JET_errSuccess;
+    }
+    if (!have_tree)
+        return JET_errRecordNotFound;
+    /* the row, into the cursor's record buffer (grown, never reallocated per row) */
+    size_t cb_rec = 0;
+    if ((err = ensure_cap(&c->rec, &c->cap_rec, 1)) < 0)
+        return err;
+    err = bt_lookup(&t->tree, c->trec, c->cb_trec, c->rec, c->cap_rec, &cb_rec);
+    if (err == JET_wrnBufferTruncated) {
+        if ((err = ensure_cap(&c->rec, &c->cap_rec, cb_rec)) < 0)
+            return err;
+        err = bt_lookup(&t->tree, c->trec, c->cb_trec, c->rec, c->cap_rec, &cb_rec);
+    }
+    if (err == JET_errRecordNotFound)
+        err = JET_errDatabaseCorrupted; /* an index entry without its row */
+    if (err < 0) {
+        c->state = CURSOR_NONE;
+        return err;
+    }
+    swap_buffers(&c->key, &c->cb_key, &c->cap_key, &c->tkey, &c->cb_tkey, &c->cap_tkey);
+    c->cb_ikey = cb_tikey;
+    c->cb_rec = cb_rec;
+    c->state = CURSOR_ON;
+    c->ibc_live = !overlay;
+    return JET_errSuccess;
+}
+
+/* A search key (index key or prefix) as an entry-key bound: GT and LE go past every entry
+ * whose index key equals it (a run of 0xFF above any primary key). */
+static uint32_t ix_bound(const uint8_t *key, uint32_t cb_key, bool past_equal, uint8_t *out)
+{
+    if (cb_key > KEY_LIMIT_MOST_MOST)
+        cb_key = KEY_LIMIT_MOST_MOST;
+    memcpy(out, key, cb_key);
+    if (!past_equal)
+        return cb_key;
+    memset(out + cb_key, 0xFF, DB_KEY_MOST + 1);
+    return cb_key + DB_KEY_MOST + 1;
+}
+
+static JET_ERR ix_seek(db_cursor *c, const uint8_t *key, uint32_t cb_key, bt_seek_mode mode)
+{
+    uint8_t from[IX_ENTRY_MOST];
+    bool forward = mode == BT_SEEK_EQ || mode == BT_SEEK_GE || mode == BT_SEEK_GT;
+    bool inclusive = mode != BT_SEEK_GT && mode != BT_SEEK_LT;
+    uint32_t cb_from = ix_bound(key, cb_key, mode == BT_SEEK_GT || mode == BT_SEEK_LE, from);
+    JET_ERR err = cursor_move(c, from, cb_from, true, forward, inclusive, JET_errRecordNotFound,
+                              CURSOR_NONE);
+    if (err < 0 || mode == BT_SEEK_GT || mode == BT_SEEK_LT)
+        return err;
+    bool equal = c->cb_ikey == cb_key && !memcmp(c->key, key, cb_key);
+    if (equal)
+        return JET_errSuccess;
+    if (mode == BT_SEEK_EQ) {
+        c->state = CURSOR_NONE;
+        return JET_errRecordNotFound;
+    }
+    return JET_wrnSeekNotEqual;
+}
+
+JET_ERR db_cursor_seek_entry(db_cursor *c, const uint8_t *key, uint32_t cb_key,
+                             const uint8_t *bookmark, uint32_t cb_bookmark, bt_seek_mode mode)
+{
+    if (!c->ix)
+        return db_cursor_seek(c, key, cb_key, mode);
+    uint8_t e[IX_ENTRY_MOST];
+    if (cb_key > KEY_MOST_MOST || cb_bookmark > DB_KEY_MOST)
+        return JET_errInvalidParameter;
+    memcpy(e, key, cb_key);
+    memcpy(e + cb_key, bookmark, cb_bookmark);
+    uint32_t cb_e = cb_key + cb_bookmark;
+    bool forward = mode == BT_SEEK_EQ || mode == BT_SEEK_GE || mode == BT_SEEK_GT;
+    bool inclusive = mode != BT_SEEK_GT && mode != BT_SEEK_LT;
+    JET_ERR err = cursor_move(c, e, cb_e, true, forward, inclusive, JET_errRecordNotFound,
+                              CURSOR_NONE);
+    if (err >= 0 && mode == BT_SEEK_EQ && (c->cb_key != cb_e || memcmp(c->key, e, cb_e))) {
+        c->state = CURSOR_NONE;
+        return JET_errRecordNotFound;
+    }
+    return err;
+}
+
+JET_ERR db_cursor_bookmark(db_cursor *c, const uint8_t **pbm, uint32_t *pcb_bm)
+{
+    if (c->state != CURSOR_ON)
+        return JET_errNoCurrentRecord;
+    uint32_t skip = c->ix ? c->cb_ikey : 0;
+    *pbm = c->key + skip;
+    *pcb_bm = (uint32_t)c->cb_key - skip;
+    return JET_errSuccess;
+}
+
+JET_ERR db_cursor_set_index(db_cursor *c, const char *name)
+{
+    ese_table *t = c->t;
+    pthread_mutex_lock(&t->db->lock);
+    JET_ERR err = JET_errSuccess;
+    db_sindex *x = NULL;
+    if (name && *name && !(t->has_primary && !ascii_casecmp(t->index_name, name)) &&
+        !(x = sindex_find(t, name)))
+        err = JET_errIndexNotFound;
+    pthread_mutex_unlock(&t->db->lock);
+    if (err < 0)
+        return err;
+    if (c->ix)
+        bt_cursor_release(&c->ibc);
+    c->ix = x;
+    if (x)
+        bt_cursor_init(&c->ibc, &x->tree);
+    c->ibc_live = false;
+    c->state = CURSOR_NONE;
+    if (c->ov)
+        c->ov->valid = false;
+    return JET_errSuccess;
+}
+
+const db_index_info *db_cursor_index(const db_cursor *c)
+{
+    return c->ix ? &c->ix->info : &c->t->primary_info;
+}
+
+/* Whether row pk's record as view v sees it (rec: its tree record) has index key ikey in x. */
+static JET_ERR row_has_key_locked(ese_table *t, const db_view *v, db_sindex *x, const uint8_t *pk,
+                                  uint32_t cb_pk, const uint8_t *ikey, uint32_t cb_ikey,
+                                  index_keys *scratch, bool *has)
+{
+    const uint8_t *rec;
+    size_t cb;
+    *has = true;
+    if (!ix_row_overlaid_locked(t, v, pk, cb_pk, &rec, &cb))
+        return JET_errSuccess; /* the tree's entry is the view's */
+    *has = false;
+    if (!rec)
+        return JET_errSuccess;
+    JET_ERR err = row_keys(t, v->trx, &x->info, rec, cb, scratch);
+    if (err >= 0)
+        *has = index_keys_contains(scratch, ikey, cb_ikey);
+    return err;
+}
+
+/* Staging a row: every index accepts its keys (DisallowNull), and no unique index has another
+ * row with one of them, in the committed tree (as the stager's view sees those rows) or in the
+ * stager's own write set: JET_errKeyDuplicate at JetUpdate, as ESENT reports it.  A commit
+ * checks again in the tree (another transaction may have committed the key meanwhile).  The
+ * write set is scanned (O(rows staged) per update of a table with a unique index). */
+static JET_ERR sindex_check_row_locked(ese_table *t, ese_trx *trx, const uint8_t *rec, size_t cb,
+                                       const uint8_t *pk, uint32_t cb_pk)
+{
+    JET_ERR err = JET_errSuccess;
+    db_view v;
+    view_init(&v, t->db, trx);
+    uint8_t prefix[4];
+    trx_make_key(t->objid, NULL, 0, prefix);
+    for (size_t i = 0; err >= 0 && i < t->sidx_count; i++) {
+        db_sindex *x = t->sidx[i];
+        if (!x->unique && !(x->info.grbit & (JET_bitIndexDisallowNull | JET_bitIndexDisallowTruncation)))
+            continue; /* nothing to refuse at staging */
+        if ((err = row_keys(t, trx, &x->info, rec, cb, &t->keys_new)) < 0 || !x->unique)
+            continue;
+        for (size_t k = 0; err >= 0 && k < t->keys_new.count; k++) {
+            uint32_t cb_ikey;
+            const uint8_t *ikey = index_key_at(&t->keys_new, k, &cb_ikey);
+            uint8_t other[DB_KEY_MOST];
+            size_t cb_other = 0;
+            bool has = false;
+            err = bt_lookup(&x->tree, ikey, cb_ikey, other, sizeof other, &cb_other);
+            if (err == JET_errRecordNotFound) {
+                err = JET_errSuccess;
+            } else if (err >= 0 && (cb_other != cb_pk || memcmp(other, pk, cb_pk))) {
+                if ((err = row_has_key_locked(t, &v, x, other, (uint32_t)cb_other, ikey, cb_ikey,
+                                              &t->keys_old, &has)) >= 0 && has)
+                    err = JET_errKeyDuplicate;
+            }
+            if (err < 0 || !v.ws)
+                continue;
+            for (omap_node *n = omap_seek(v.ws, prefix, sizeof prefix, BT_SEEK_GT);
+                 err >= 0 && n && n->cb_key >= 4 && !memcmp(n->key, prefix, 4);
+                 n = omap_seek(v.ws, n->key, n->cb_key, BT_SEEK_GT)) {
+                const trx_entry *e = n->value;
+                if (e->lock_only || !e->present ||
+                    (n->cb_key - 4 == cb_pk && !memcmp(n->key + 4, pk, cb_pk)))
+                    continue;
+                if ((err = row_keys(t, trx, &x->info, e->rec, e->cb_rec, &t->keys_old)) >= 0 &&
+                    index_keys_contains(&t->keys_old, ikey, cb_ikey))
+                    err = JET_errKeyDuplicate;
+            }
+        }
+    }
+    return err;
+}
+
+/* db_check: every secondary index holds exactly the entries of the table's rows. */
+static JET_ERR sindex_check_locked(ese_table *t, char *msg, size_t cb_msg)
+{
+    ese_btcursor bc;
+    uint8_t *key = NULL, *rec = NULL;
+    size_t cap_key = 0, cap_rec = 0, cb_key = 0, cb_rec = 0;
+    JET_ERR err = JET_errSuccess;
+    for (size_t i = 0; err >= 0 && i < t->sidx_count; i++) {
+        db_sindex *x = t->sidx[i];
+        uint64_t expected = 0;
+        if (x->foreign)
+            continue; /* its keys are ESE's (Unicode text: LCMapString), not libese's */
+        bt_check_stats stats;
+        if ((err = bt_check(t->db->store, x->info.pgno_fdp, &stats, msg, cb_msg)) < 0)
+            break;
+        bt_cursor_init(&bc, &t->tree);
+        for (err = bt_cursor_first(&bc); err >= 0; err = bt_cursor_next(&bc)) {
+            if ((err = cursor_fetch(&bc, &key, &cap_key, &cb_key, &rec, &cap_rec, &cb_rec)) < 0 ||
+                (err = row_keys(t, NULL, &x->info, rec, cb_rec, &t->keys_new)) < 0)
+                break;
+            for (size_t k = 0; err >= 0 && k < t->keys_new.count; k++) {
+                uint32_t cb;
+                const uint8_t *ikey = index_key_at(&t->keys_new, k, &cb);
+                uint8_t e[IX_ENTRY_MOST], pk[DB_KEY_MOST];
+                size_t cb_pk = 0;
+                memcpy(e, ikey, cb);
+                memcpy(e + cb, key, cb_key);
+                err = bt_lookup(&x->tree, e, x->unique ? cb : cb + cb_key, pk, sizeof pk, &cb_pk);
+                if (err >= 0 && (cb_pk != cb_key || memcmp(pk, key, cb_key)))
+                    err = JET_errRecordNotFound;
+                if (err == JET_errRecordNotFound) {
+                    snprintf(msg, cb_msg, "index %s of table %s misses a row's entry",
+                             x->info.name, t->name);
+                    err = JET_errDatabaseCorrupted;
+                }
+                expected++;
+            }
+        }
+        bt_cursor_release(&bc);
+        if (err == JET_errNoCurrentRecord)
+            err = JET_errSuccess;
+        if (err >= 0 && expected != stats.records) {
+            snprintf(msg, cb_msg, "index %s of table %s has %llu entries for %llu", x->info.name,
+                     t->name, (unsigned long long)stats.records, (unsigned long long)expected);
+            err = JET_errDatabaseCorrupted;
+        }
+    }
+    osal_free(key);
+    osal_free(rec);
+    return err;
+}
+
+JET_ERR db_cursor_goto_row(db_cursor *c, const uint8_t *bm, uint32_t cb_bm, uint32_t itag)
+{
+    if (!c->ix)
+        return itag > 1 ? JET_errNoCurrentRecord : db_cursor_seek(c, bm, cb_bm, BT_SEEK_EQ);
+    uint8_t *rec = NULL;
+    size_t cb = 0;
+    JET_ERR err = db_lookup_trx(c->t, c->trx, bm, cb_bm, &rec, &cb);
+    if (err == JET_errRecordNotFound)
+        err = JET_errNoCurrentRecord;
+    index_keys keys = {0};
+    if (err >= 0) {
+        pthread_mutex_lock(&c->t->db->lock);
+        err = row_keys(c->t, c->trx, &c->ix->info, rec, cb, &keys);
+        pthread_mutex_unlock(&c->t->db->lock);
+    }
+    size_t k = itag ? itag - 1 : 0;
+    if (err >= 0 && k >= keys.count)
+        err = JET_errNoCurrentRecord; /* the row has no such entry in this index */
+    if (err >= 0) {
+        uint32_t cb_key;
+        const uint8_t *key = index_key_at(&keys, k, &cb_key);
+        err = db_cursor_seek_entry(c, key, cb_key, bm, cb_bm, BT_SEEK_EQ);
+        if (err == JET_errRecordNotFound)
+            err = JET_errNoCurrentRecord;
+    }
+    index_keys_free(&keys);
+    osal_free(rec);
+    if (err < 0)
+        c->state = CURSOR_NONE;
     return err;
 }

@@ -117,6 +117,8 @@ typedef struct db_table_def {
     const db_index_column *key_columns; /* the primary index's columns */
     size_t key_count;                   /* 1..JET_ccolKeyMost */
     uint32_t initial_pages;             /* JET_TABLECREATE ulPages (0: 3, the least) */
+    const struct db_index_def *indexes; /* secondary indexes (i5-index), built with the table */
+    size_t index_count;
 } db_table_def;
 
 /* One column of the schema cache. */
@@ -150,6 +152,56 @@ size_t table_column_count(const ese_table *t);
 const db_column *table_column_at(const ese_table *t, size_t i);
 const db_column *table_find_column(const ese_table *t, const char *name);
 bool table_has_primary_index(const ese_table *t);
+
+/* ---- secondary indexes (index.c, database.c "secondary indexes"; DESIGN.md) ---------------
+ *
+ * A secondary index is its own tree (objid objidLast + 1, FDP out of the table's space, pages
+ * flagged Index, NonUniqueKeys unless unique) with a catalog record of type Index (mirrored in
+ * the shadow and the Name index).  Leaf entries: a unique index stores key = normalized index
+ * key, data = the row's primary key (the bookmark), as ESE does; a non-unique index stores key =
+ * index key || primary key, data = primary key (libese's layout: ESE keeps the index key alone
+ * and orders duplicates by data; btree.h).  Every commit keeps every index of the table current.
+ * "Entry key" below (E) is always index key || primary key, the order an index is read in. */
+
+typedef struct db_index_def {
+    const char *name;                   /* ASCII, 1..64 characters */
+    const db_index_column *key_columns; /* 1..JET_ccolKeyMost (long values: first key_most bytes) */
+    size_t key_count;
+    JET_GRBIT grbit;     /* JET_bitIndexUnique, IgnoreNull, IgnoreAnyNull, IgnoreFirstNull,
+                          * DisallowNull, SortNullsHigh, DotNetGuid, DisallowTruncation,
+                          * Unicode (accepted; key.h's normalization is used) */
+    uint32_t lcid;       /* accepted and kept (0: none) */
+    uint32_t key_most;   /* 0: 255 (JET_cbKeyMost_OLD); at most key_most_for_page_size */
+    uint32_t density;    /* 0: 80 */
+} db_index_def;
+
+/* One index of the schema cache (table_index_at).  Index 0 is the primary index when the table
+ * has one (objid and FDP those of the table, JET_bitIndexPrimary | JET_bitIndexUnique). */
+typedef struct db_index_info {
+    char *name;
+    uint32_t objid, pgno_fdp, density, lcid;
+    JET_GRBIT grbit;                    /* JET_bitIndex* as created */
+    uint32_t key_count;
+    uint16_t fids[JET_ccolKeyMost];
+    key_segment segments[JET_ccolKeyMost]; /* coltyp, code page, descending per column */
+    key_index kidx;                     /* its key shape (key_most, nulls high, .NET GUID) */
+} db_index_info;
+
+/* Add a secondary index and build it from the committed rows, all in one commit.
+ * JET_errIndexDuplicate (name taken), JET_errIndexInvalidDef (bad/duplicate/long-value
+ * columns, bad key_most), JET_errColumnNotFound, JET_errInvalidName, JET_errKeyDuplicate (a
+ * unique index over duplicate rows), JET_errNullKeyDisallowed (DisallowNull over a NULL),
+ * JET_errInvalidGrbit (JET_bitIndexPrimary: a table's primary index is made with it),
+ * JET_errDatabaseFileReadOnly.  Nothing is changed on any error. */
+JET_ERR db_create_index(ese_table *t, const db_index_def *def);
+/* Remove a secondary index (catalog records; its pages stay with the table, see DESIGN.md).
+ * JET_errIndexNotFound, JET_errIndexMustStay (the primary index).  No cursor may be on it
+ * (the Jet layer answers JET_errIndexInUse). */
+JET_ERR db_delete_index(ese_table *t, const char *name);
+size_t table_index_count(const ese_table *t);
+const db_index_info *table_index_at(const ese_table *t, size_t i);
+/* By name (case-insensitive, as ESE); NULL when none. */
+const db_index_info *table_find_index(const ese_table *t, const char *name);
 
 /* ---- rows -------------------------------------------------------------------------------- */
 
@@ -210,14 +262,37 @@ JET_ERR db_cursor_first(db_cursor *c);
 JET_ERR db_cursor_last(db_cursor *c);
 JET_ERR db_cursor_next(db_cursor *c);
 JET_ERR db_cursor_prev(db_cursor *c);
-/* Seek by normalized key: BT_SEEK_EQ / GE / LE / GT / LT as JetSeek's SeekEQ/GE/LE/GT/LT:
+/* Seek by normalized key of the current index (on a secondary index EQ, GE and GT land on the
+ * first entry of their key, LE and LT on the last):
+ * BT_SEEK_EQ / GE / LE / GT / LT as JetSeek's SeekEQ/GE/LE/GT/LT:
  * JET_errRecordNotFound when none qualifies, JET_wrnSeekNotEqual for an inexact GE/LE. */
 JET_ERR db_cursor_seek(db_cursor *c, const uint8_t *key, uint32_t cb_key, bt_seek_mode mode);
 
-/* The current row: its key and record (pointers valid until the cursor moves or closes).
+/* The current row: its key (the current index's key: on a secondary index the index key, see
+ * db_cursor_bookmark for the primary key) and record (pointers valid until the cursor moves or closes).
  * JET_errNoCurrentRecord; JET_errRecordDeleted when it was deleted since. */
 JET_ERR db_cursor_row(db_cursor *c, const uint8_t **pkey, uint32_t *pcb_key,
                       const uint8_t **prec, size_t *pcb_rec);
+
+/* Read through a secondary index (NULL or the primary index's name: the primary index).  The
+ * cursor is then unpositioned.  JET_errIndexNotFound. */
+JET_ERR db_cursor_set_index(db_cursor *c, const char *name);
+/* The index the cursor reads (never NULL). */
+const db_index_info *db_cursor_index(const db_cursor *c);
+/* Position by entry: relative to (key, bookmark) where key is an index key and bookmark a
+ * primary key: EQ lands exactly on that entry (JET_errRecordNotFound when it is gone), GT / LT
+ * on the entry after / before it (JET_errRecordNotFound past the end), GE / LE on it or the
+ * next / previous one.  On the primary index the bookmark is ignored (it is the key).  This is
+ * how a handle finds its place again after the tree changed. */
+JET_ERR db_cursor_seek_entry(db_cursor *c, const uint8_t *key, uint32_t cb_key,
+                             const uint8_t *bookmark, uint32_t cb_bookmark, bt_seek_mode mode);
+/* Position on row bm's entry number itag (1-based, 0 = 1; in index key order: a row has
+ * several entries in an index over a multi-valued column) in the cursor's index.
+ * JET_errNoCurrentRecord when the row is gone or has no such entry (its key's NULLs are
+ * ignored by the index); the cursor is then unpositioned. */
+JET_ERR db_cursor_goto_row(db_cursor *c, const uint8_t *bm, uint32_t cb_bm, uint32_t itag);
+/* The current row's primary key (its bookmark).  JET_errNoCurrentRecord. */
+JET_ERR db_cursor_bookmark(db_cursor *c, const uint8_t **pbm, uint32_t *pcb_bm);
 
 /* table_retrieve on the current row. */
 JET_ERR db_cursor_retrieve(db_cursor *c, uint16_t fid, uint8_t **pdata, uint32_t *pcb);

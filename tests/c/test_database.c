@@ -343,7 +343,7 @@ static void check_db(ese_database *db, const char *phase)
 static JET_ERR create_main_table(ese_database *db, ese_table **pt)
 {
     db_index_column key = {"Id", false};
-    db_table_def def = {"Rows", k_columns, NCOL, "PK", &key, 1, 0};
+    db_table_def def = {"Rows", k_columns, NCOL, "PK", &key, 1, 0, NULL, 0};
     return db_create_table(db, &def, pt);
 }
 
@@ -368,20 +368,20 @@ static void test_page_size(uint32_t page_size)
     CHECK(table_lv_pgno_fdp(t) == 0);
     {
         db_column_def bad[2] = {{"A", JET_coltypLong, 0, 0, 0}, {"a", JET_coltypLong, 0, 0, 0}};
-        db_table_def def = {"Bad", bad, 2, NULL, NULL, 0, 0};
+        db_table_def def = {"Bad", bad, 2, NULL, NULL, 0, 0, NULL, 0};
         CHECK_ERR(db_create_table(db, &def, NULL), JET_errColumnDuplicate);
         db_index_column k = {"Nope", false};
-        db_table_def def2 = {"Bad2", bad, 1, "PK", &k, 1, 0};
+        db_table_def def2 = {"Bad2", bad, 1, "PK", &k, 1, 0, NULL, 0};
         CHECK_ERR(db_create_table(db, &def2, NULL), JET_errIndexInvalidDef);
         CHECK(db_find_table(db, "Bad") == NULL && db_find_table(db, "rows") == t);
     }
     /* a table without a primary index (DBK keys) and one with a composite descending key */
     db_column_def small[2] = {{"V", JET_coltypLong, 0, 0, 0}, {"S", JET_coltypText, 0, 1252, 0}};
-    db_table_def seqdef = {"Seq", small, 2, NULL, NULL, 0, 0};
+    db_table_def seqdef = {"Seq", small, 2, NULL, NULL, 0, 0, NULL, 0};
     ese_table *seq = NULL, *comp = NULL;
     CHECK_ERR(db_create_table(db, &seqdef, &seq), JET_errSuccess);
     db_index_column ck[2] = {{"S", false}, {"V", true}};
-    db_table_def compdef = {"Comp", small, 2, "SV", ck, 2, 8};
+    db_table_def compdef = {"Comp", small, 2, "SV", ck, 2, 8, NULL, 0};
     CHECK_ERR(db_create_table(db, &compdef, &comp), JET_errSuccess);
     check_db(db, "create table");
 
@@ -838,7 +838,7 @@ static void test_transactions(void)
                                           {"Val", JET_coltypLong, 0, 0, 0},
                                           {"Blob", JET_coltypLongBinary, 0, 0, 0}};
     db_index_column key = {"Id", false};
-    db_table_def def = {"Tx", cols, 3, "PK", &key, 1, 0};
+    db_table_def def = {"Tx", cols, 3, "PK", &key, 1, 0, NULL, 0};
     ese_table *t = NULL;
     CHECK_ERR(db_create_table(db, &def, &t), JET_errSuccess);
     if (!t)

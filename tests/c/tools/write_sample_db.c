@@ -204,7 +204,7 @@ int main(int argc, char **argv)
     if ((err = db_create(argv[1], g_page, &db)) < 0)
         FAIL("db_create", err);
     db_index_column key = {"Id", false};
-    db_table_def def = {"Rows", k_columns, NCOL, "PrimaryKey", &key, 1, 16};
+    db_table_def def = {"Rows", k_columns, NCOL, "PrimaryKey", &key, 1, 16, NULL, 0};
     if ((err = db_create_table(db, &def, &t)) < 0)
         FAIL("db_create_table", err);
 
