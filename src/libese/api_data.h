@@ -148,4 +148,50 @@ void api_backup_databases_free(api_backup_db *dbs, size_t count);
  * JET_errDatabaseNotFound when none.  out->identity is osal_malloc'd. */
 JET_ERR api_backup_find_database(ese_instance *inst, const char *path, api_backup_db *out);
 
+/* ---- temporary list tables (api_list.c; the schema part of issue 5) -------------------------
+ *
+ * A read-only JET_TABLEID over rows built in memory, for the Jet calls that answer with a
+ * temporary table (JET_ColInfoList..., JET_ObjInfoList..., JET_IdxInfoList...).  JetMove
+ * (First / Last / Next / Previous / by n, JET_errNoCurrentRecord past either end),
+ * JetRetrieveColumn and JetRetrieveColumns (pcbActual, JET_wrnBufferTruncated, JET_wrnColumnNull,
+ * ibLongValue; itagSequence > 1 reads NULL) and JetCloseTable work on it; every other table call
+ * answers JET_errInvalidTableId.  It belongs to the session that made it and is freed by
+ * JetCloseTable or JetEndSession (a rollback leaves it open).
+ *
+ * Use: api_list_table_create (columns: their types; column i has JET_COLUMNID i + 1, see
+ * API_LIST_COLUMNID), api_list_table_append_row once per row (one api_list_value per column,
+ * copied), then api_list_table_open, which registers it and gives the JET_TABLEID (positioned
+ * before the first row; move first as ESENT callers do).  Before open, api_list_table_discard
+ * frees it; open frees it itself when it fails.  Values are the bytes JetRetrieveColumn returns
+ * (numbers little-endian; Unicode text UTF-16LE without a terminator). */
+typedef struct api_list_column {
+    JET_COLTYP coltyp;     /* reported to callers who ask; the bytes are not checked */
+    uint16_t cp;           /* text columns: 1200 or 1252 */
+} api_list_column;
+
+typedef struct api_list_value {
+    const void *data;      /* NULL: the column is NULL in this row */
+    uint32_t cb;
+} api_list_value;
+
+#define API_LIST_COLUMNID(i) ((JET_COLUMNID)((i) + 1))
+
+typedef struct api_list_table api_list_table;
+
+JET_ERR api_list_table_create(JET_SESID sesid, const api_list_column *cols, size_t ncols,
+                              api_list_table **plist);
+JET_ERR api_list_table_append_row(api_list_table *lt, const api_list_value *values);
+size_t api_list_table_row_count(const api_list_table *lt);
+JET_ERR api_list_table_open(api_list_table *lt, JET_TABLEID *ptableid);
+void api_list_table_discard(api_list_table *lt);
+/* For the table calls (api_table.c): the session's list table with this id, or NULL. */
+api_list_table *api_list_table_find(JET_SESID sesid, JET_TABLEID tableid);
+JET_ERR api_list_table_move(api_list_table *lt, ESE_LONG cRow);
+JET_ERR api_list_table_retrieve(api_list_table *lt, JET_COLUMNID columnid, void *pvData,
+                                ESE_ULONG cbData, ESE_ULONG *pcbActual, JET_RETINFO *pretinfo);
+/* JetCloseTable of a list table: JET_errInvalidTableId when it is none of the session's. */
+JET_ERR api_list_table_close(JET_SESID sesid, JET_TABLEID tableid);
+/* JetEndSession (api_session_end_locked): free the session's lists; g_engine.lock held. */
+void api_list_session_end_locked(JET_SESID sesid);
+
 #endif /* LIBESE_API_DATA_H */

@@ -194,6 +194,7 @@ void api_session_level_locked(JET_SESID sesid, uint32_t level, bool rollback)
 
 void api_session_end_locked(JET_SESID sesid)
 {
+    api_list_session_end_locked(sesid);
     for (size_t i = g_table_count; i-- > 0;)
         if (g_tables[i]->sesid == sesid)
             api_table_remove_locked(g_tables[i]);

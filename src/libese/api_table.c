@@ -1,6 +1,6 @@
 /*
  * api_table.c -- tables and records through the Jet API: JetOpenTableW, JetCloseTable,
- * JetGetTableColumnInfoW, JetPrepareUpdate, JetSetColumn, JetUpdate, JetDelete,
+ * JetPrepareUpdate, JetSetColumn, JetUpdate, JetDelete,
  * JetRetrieveColumn, JetMove, JetMakeKey, JetSeek.
  *
  * Behaviour and errors as the ESENT reference documents them (learn.microsoft.com,
@@ -155,55 +155,9 @@ JET_ERR JET_API JetCloseTable(JET_SESID sesid, JET_TABLEID tableid)
     if (err == JET_errSuccess)
         api_table_remove_locked(tb);
     pthread_mutex_unlock(&g_engine.lock);
+    if (err == JET_errInvalidTableId)
+        return api_list_table_close(sesid, tableid); /* a temporary list table (api_list.c) */
     return err;
-}
-
-/* ---- column information ------------------------------------------------------------------------ */
-
-JET_ERR JET_API JetGetTableColumnInfoW(JET_SESID sesid, JET_TABLEID tableid,
-                                       const WCHAR *szColumnName, void *pvResult,
-                                       ESE_ULONG cbMax, ESE_ULONG InfoLevel)
-{
-    api_table *tb;
-    JET_ERR err = api_table_get(sesid, tableid, &tb);
-    if (err < 0)
-        return err;
-    if (InfoLevel != JET_ColInfo && InfoLevel != JET_ColInfoByColid)
-        return JET_errInvalidParameter; /* the other levels: not yet */
-    if (!pvResult || !szColumnName)
-        return JET_errInvalidParameter;
-    if (cbMax < sizeof(JET_COLUMNDEF))
-        return JET_errBufferTooSmall;
-    const db_column *c;
-    if (InfoLevel == JET_ColInfoByColid) {
-        /* "JET_ColInfoByColid: szColumnName is interpreted as a pointer to a JET_COLUMNID" */
-        JET_COLUMNID colid;
-        memcpy(&colid, szColumnName, sizeof colid);
-        c = column_by_fid(tb->t, colid);
-    } else {
-        char *name = utf16_to_utf8(szColumnName, &err);
-        if (!name)
-            return err;
-        c = table_find_column(tb->t, name);
-        osal_free(name);
-    }
-    if (!c)
-        return JET_errColumnNotFound;
-    JET_COLUMNDEF def;
-    memset(&def, 0, sizeof def);
-    def.cbStruct = sizeof def;
-    def.columnid = c->fid;
-    def.coltyp = c->coltyp;
-    if (record_coltyp_is_text(c->coltyp)) {
-        def.cp = c->code_page;
-        def.langid = 0x409;
-        def.wCountry = 1;
-    }
-    uint32_t fixed = record_coltyp_fixed_size(c->coltyp);
-    def.cbMax = fixed ? fixed : c->cb_max;
-    def.grbit = record_grbit_from_field_flags(c->fid, c->field_flags);
-    memcpy(pvResult, &def, sizeof def);
-    return JET_errSuccess;
 }
 
 /* ---- the current record ------------------------------------------------------------------------ */
@@ -294,6 +248,9 @@ JET_ERR JET_API JetMove(JET_SESID sesid, JET_TABLEID tableid, ESE_LONG cRow, JET
     (void)grbit; /* JET_bitMoveKeyNE: every primary key is unique */
     api_table *tb;
     JET_ERR err = api_table_get(sesid, tableid, &tb);
+    api_list_table *lt;
+    if (err == JET_errInvalidTableId && (lt = api_list_table_find(sesid, tableid)))
+        return api_list_table_move(lt, cRow);
     if (err < 0)
         return err;
     uint64_t gen = generation_of(tb->adb);
@@ -541,6 +498,9 @@ JET_ERR JET_API JetRetrieveColumn(JET_SESID sesid, JET_TABLEID tableid, JET_COLU
 {
     api_table *tb;
     JET_ERR err = api_table_get(sesid, tableid, &tb);
+    api_list_table *lt;
+    if (err == JET_errInvalidTableId && (lt = api_list_table_find(sesid, tableid)))
+        return api_list_table_retrieve(lt, columnid, pvData, cbData, pcbActual, pretinfo);
     if (err < 0)
         return err;
     if (!pvData && cbData)

@@ -204,8 +204,10 @@ static void table_free(ese_table *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->column_count; i++)
+    for (size_t i = 0; i < t->column_count; i++) {
         osal_free(t->columns[i].name);
+        osal_free(t->columns[i].default_value);
+    }
     osal_free(t->columns);
     osal_free(t->record_offsets);
     record_schema_free(&t->schema);
@@ -250,13 +252,28 @@ static JET_ERR table_add_column(ese_table *t, const char *name, size_t cb_name, 
     }
     memcpy(nm, name, cb_name);
     nm[cb_name] = 0;
-    cols[t->column_count] = (db_column){nm, fid, coltyp, cb_max, code_page, field_flags};
+    cols[t->column_count] = (db_column){nm, fid, coltyp, cb_max, code_page, field_flags, NULL, 0};
     offs[t->column_count] = record_offset;
     osal_free(t->columns);
     osal_free(t->record_offsets);
     t->columns = cols;
     t->record_offsets = offs;
     t->column_count++;
+    return JET_errSuccess;
+}
+
+/* Give a column its default value (a copy; data NULL: none). */
+static JET_ERR column_set_default(db_column *c, const void *data, uint32_t cb)
+{
+    if (!data)
+        return JET_errSuccess;
+    uint8_t *copy = osal_malloc(cb ? cb : 1);
+    if (!copy)
+        return JET_errOutOfMemory;
+    memcpy(copy, data, cb);
+    osal_free(c->default_value);
+    c->default_value = copy;
+    c->cb_default = cb;
     return JET_errSuccess;
 }
 
@@ -284,6 +301,8 @@ static JET_ERR table_finish(ese_table *t)
         rc[i].field_flags = c->field_flags;
         rc[i].code_page = record_coltyp_is_text(c->coltyp) ? c->code_page : 0;
         rc[i].record_offset = c->fid <= RECORD_FID_FIXED_LAST ? t->record_offsets[i] : 0;
+        rc[i].default_value = c->default_value;
+        rc[i].cb_default = c->cb_default;
     }
     record_schema_free(&t->schema);
     err = record_schema_init(&t->schema, rc, t->column_count, db->page_size,
@@ -401,7 +420,9 @@ static JET_ERR load_catalog(ese_database *db)
             uint16_t off = (o.fixed_present & (1u << (CATALOG_FID_RECORD_OFFSET - 1))) ? o.record_offset : 0;
             if ((err = table_add_column(t, (const char *)o.name.data, o.name.cb, (uint16_t)o.id,
                                         (JET_COLTYP)o.coltyp_or_pgno_fdp, o.space_usage,
-                                        (uint16_t)o.pages_or_locale, o.flags, off)) < 0)
+                                        (uint16_t)o.pages_or_locale, o.flags, off)) < 0 ||
+                (err = column_set_default(&t->columns[t->column_count - 1], o.default_value.data,
+                                          o.default_value.cb)) < 0)
                 break;
         } else if (o.type == CATALOG_TYPE_INDEX) {
             if (o.id != t->objid)
@@ -859,6 +880,56 @@ const db_column *table_column_at(const ese_table *t, size_t i)
     return i < t->column_count ? &t->columns[i] : NULL;
 }
 bool table_has_primary_index(const ese_table *t) { return t->has_primary; }
+
+const db_column *table_column_by_fid(const ese_table *t, uint32_t fid)
+{
+    return fid > 0xFFFF ? NULL : column_by_fid(t, (uint16_t)fid);
+}
+
+/* Pages an FDP owns minus those it has free. */
+static JET_ERR pages_in_use_locked(ese_database *db, uint32_t fdp, uint32_t *pcount)
+{
+    space_extents ex;
+    char msg[128];
+    JET_ERR err = space_load_extents(db->store, fdp, &ex, msg, sizeof msg);
+    if (err < 0)
+        return err;
+    uint32_t n = 0;
+    for (size_t i = 0; i < ex.owned_count; i++)
+        n += ex.owned[i].last - ex.owned[i].first + 1;
+    for (size_t i = 0; i < ex.avail_count; i++)
+        n -= ex.avail[i].last - ex.avail[i].first + 1;
+    space_extents_free(&ex);
+    *pcount += n;
+    return JET_errSuccess;
+}
+
+JET_ERR db_table_stats(ese_table *t, ese_trx *trx, uint32_t *pc_record, uint32_t *pc_page)
+{
+    db_cursor *c;
+    *pc_record = *pc_page = 0;
+    JET_ERR err = db_cursor_open(t, &c);
+    if (err < 0)
+        return err;
+    db_cursor_set_trx(c, trx);
+    uint32_t rows = 0;
+    for (err = db_cursor_first(c); err >= 0; err = db_cursor_next(c))
+        rows++;
+    db_cursor_close(c);
+    if (err != JET_errNoCurrentRecord)
+        return err;
+    uint32_t pages = 0;
+    pthread_mutex_lock(&t->db->lock);
+    err = pages_in_use_locked(t->db, t->pgno_fdp, &pages);
+    if (err >= 0 && t->lv_fdp)
+        err = pages_in_use_locked(t->db, t->lv_fdp, &pages);
+    pthread_mutex_unlock(&t->db->lock);
+    if (err < 0)
+        return err;
+    *pc_record = rows;
+    *pc_page = pages;
+    return JET_errSuccess;
+}
 
 const db_column *table_find_column(const ese_table *t, const char *name)
 {

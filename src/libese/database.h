@@ -127,6 +127,8 @@ typedef struct db_column {
     uint32_t cb_max;
     uint16_t code_page;
     uint32_t field_flags;
+    uint8_t *default_value;  /* the catalog's DefaultValue (RECORD_FIELD_DEFAULT), or NULL */
+    uint32_t cb_default;
 } db_column;
 
 /* Create a table with its columns and (optionally) its primary index.  *ptable (may be NULL)
@@ -150,6 +152,11 @@ size_t table_column_count(const ese_table *t);
 const db_column *table_column_at(const ese_table *t, size_t i);
 const db_column *table_find_column(const ese_table *t, const char *name);
 bool table_has_primary_index(const ese_table *t);
+/* The column with this id (fid), or NULL. */
+const db_column *table_column_by_fid(const ese_table *t, uint32_t fid);
+/* JetGetObjectInfo's statistics: the rows trx sees (committed rows outside a transaction) and
+ * the pages the table's trees own and use (its data tree and LV tree). */
+JET_ERR db_table_stats(ese_table *t, struct ese_trx *trx, uint32_t *pc_record, uint32_t *pc_page);
 
 /* ---- rows -------------------------------------------------------------------------------- */
 

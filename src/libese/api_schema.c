@@ -1,0 +1,509 @@
+/*
+ * api_schema.c -- catalog information through the Jet API: JetGetTableColumnInfoW,
+ * JetGetColumnInfoW, JetGetObjectInfoW, JetGetTableInfoW.
+ *
+ * Behaviour and errors as the ESENT reference documents them (learn.microsoft.com,
+ * "Extensible Storage Engine" > "<name> Function", "JET_COLUMNLIST Structure",
+ * "JET_COLUMNBASE Structure", "JET_OBJECTLIST Structure", "JET_OBJECTINFO Structure"):
+ *   - JET_ColInfo / JET_ColInfoByColid fill a JET_COLUMNDEF (ByColid: the name argument points
+ *     to a JET_COLUMNID); JET_ColInfoBase a JET_COLUMNBASE_W (with the table's and column's
+ *     names); JET_ColInfoList / ListCompact / ListSortColumnid a JET_COLUMNLIST describing a
+ *     temporary table (api_list.c) of one row per column, sorted by name, or by columnid for
+ *     ListSortColumnid; JET_errColumnNotFound, JET_errBufferTooSmall for a short buffer,
+ *     JET_errInvalidParameter for an unknown level.
+ *   - JetGetObjectInfo(JET_objtypTable, name): JET_ObjInfo / JET_ObjInfoNoStats fill a
+ *     JET_OBJECTINFO (NoStats leaves cRecord and cPage 0); JET_ObjInfoList /
+ *     JET_ObjInfoListNoStats a JET_OBJECTLIST over a temporary table of every table, system
+ *     tables (MSys*) flagged JET_bitObjectSystem; JET_errObjectNotFound.
+ *   - JetGetTableInfo: JET_TblInfo (JET_OBJECTINFO), JET_TblInfoName (the name, UTF-16, NUL
+ *     terminated), JET_TblInfoDbid (the JET_DBID the table was opened through).
+ * The temporary tables' columns have the types ESE gives them (info.cxx's column
+ * definitions for the W entry points: Unicode text, Long, Short, LongBinary default).
+ */
+#include <string.h>
+
+#include "api_data.h"
+#include "osal.h"
+#include "record.h"
+#include "session.h"
+
+/* JET_OBJECTINFO.grbit for a table (the SDK's JET_bitTableInfo* values). */
+#define TABLE_INFO_UPDATABLE 0x00000001u
+#define TABLE_INFO_BOOKMARK 0x00000002u
+#define TABLE_INFO_ROLLBACK 0x00000004u
+
+#define COUNTRY_DEFAULT 1u
+#define LANGID_DEFAULT 0x409u
+
+/* The database a session opened as dbid. */
+static JET_ERR database_of(JET_SESID sesid, JET_DBID dbid, api_db **padb)
+{
+    pthread_mutex_lock(&g_engine.lock);
+    ese_session *s;
+    api_dbid *d = NULL;
+    JET_ERR err = session_find_locked(sesid, &s);
+    if (err == JET_errSuccess)
+        err = api_dbid_find_locked(sesid, dbid, &d);
+    *padb = d ? d->adb : NULL;
+    pthread_mutex_unlock(&g_engine.lock);
+    return err;
+}
+
+/* A table of a database by UTF-16 name: JET_errObjectNotFound. */
+static JET_ERR table_named(api_db *adb, const WCHAR *wname, ese_table **pt)
+{
+    JET_ERR err;
+    if (!wname)
+        return JET_errInvalidParameter;
+    char *name = utf16_to_utf8(wname, &err);
+    if (!name)
+        return err;
+    *pt = db_find_table(adb->db, name);
+    osal_free(name);
+    return *pt ? JET_errSuccess : JET_errObjectNotFound;
+}
+
+/* Write an ASCII name as UTF-16 into a fixed WCHAR array (cut to fit, NUL terminated). */
+static void put_wname(WCHAR *out, size_t cap, const char *name)
+{
+    size_t i = 0;
+    for (; name[i] && i + 1 < cap; i++)
+        out[i] = (WCHAR)(unsigned char)name[i];
+    out[i] = 0;
+}
+
+static void column_def_of(const db_column *c, JET_COLUMNDEF *def)
+{
+    memset(def, 0, sizeof *def);
+    def->cbStruct = sizeof *def;
+    def->columnid = c->fid;
+    def->coltyp = c->coltyp;
+    def->wCountry = COUNTRY_DEFAULT;
+    def->langid = LANGID_DEFAULT;
+    if (record_coltyp_is_text(c->coltyp))
+        def->cp = c->code_page;
+    uint32_t fixed = record_coltyp_fixed_size(c->coltyp);
+    def->cbMax = fixed ? fixed : c->cb_max;
+    /* every column of a table opened for update is updatable (info.cxx does the same) */
+    def->grbit = record_grbit_from_field_flags(c->fid, c->field_flags) | JET_bitColumnUpdatable;
+}
+
+/* ---- the column list (JET_COLUMNLIST) ------------------------------------------------------ */
+
+enum {
+    CL_PRESENTATION_ORDER, CL_NAME, CL_COLUMNID, CL_COLTYP, CL_COUNTRY, CL_LANGID, CL_CP,
+    CL_COLLATE, CL_CBMAX, CL_GRBIT, CL_DEFAULT, CL_BASE_TABLE, CL_BASE_COLUMN, CL_DEFINITION,
+    CL_COUNT
+};
+
+/* ESE compares object names case-insensitively (ASCII). */
+static int compare_names(const char *p, const char *q)
+{
+    for (;; p++, q++) {
+        int x = (unsigned char)*p, y = (unsigned char)*q;
+        if (x >= 'a' && x <= 'z')
+            x -= 32;
+        if (y >= 'a' && y <= 'z')
+            y -= 32;
+        if (x != y || !x)
+            return x - y;
+    }
+}
+
+/* UTF-16LE bytes of an ASCII name (buf holds 2 * 64 bytes). */
+static uint32_t utf16_bytes(const char *name, uint8_t *buf)
+{
+    uint32_t n = 0;
+    for (; name[n] && n < 64; n++) {
+        buf[2 * n] = (uint8_t)name[n];
+        buf[2 * n + 1] = 0;
+    }
+    return 2 * n;
+}
+
+static JET_ERR column_list(JET_SESID sesid, ese_table *t, uint32_t level, JET_COLUMNLIST *out)
+{
+    size_t n = table_column_count(t);
+    const db_column **order = osal_malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return JET_errOutOfMemory;
+    for (size_t i = 0; i < n; i++)
+        order[i] = table_column_at(t, i);
+    /* insertion sort: a table has at most a few hundred columns */
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0; j--) {
+            const db_column *a = order[j - 1], *b = order[j];
+            bool swap = level == JET_ColInfoListSortColumnid ? a->fid > b->fid : compare_names(a->name, b->name) > 0;
+            if (!swap)
+                break;
+            order[j - 1] = b;
+            order[j] = a;
+        }
+    api_list_column cols[CL_COUNT] = {
+        [CL_PRESENTATION_ORDER] = {JET_coltypLong, 0},
+        [CL_NAME] = {JET_coltypText, JET_CP_UNICODE},
+        [CL_COLUMNID] = {JET_coltypLong, 0},
+        [CL_COLTYP] = {JET_coltypLong, 0},
+        [CL_COUNTRY] = {JET_coltypShort, 0},
+        [CL_LANGID] = {JET_coltypShort, 0},
+        [CL_CP] = {JET_coltypShort, 0},
+        [CL_COLLATE] = {JET_coltypShort, 0},
+        [CL_CBMAX] = {JET_coltypLong, 0},
+        [CL_GRBIT] = {JET_coltypLong, 0},
+        [CL_DEFAULT] = {level == JET_ColInfoListCompact ? JET_coltypBinary : JET_coltypLongBinary, 0},
+        [CL_BASE_TABLE] = {JET_coltypText, JET_CP_UNICODE},
+        [CL_BASE_COLUMN] = {JET_coltypText, JET_CP_UNICODE},
+        [CL_DEFINITION] = {JET_coltypText, JET_CP_UNICODE},
+    };
+    api_list_table *lt = NULL;
+    JET_ERR err = api_list_table_create(sesid, cols, CL_COUNT, &lt);
+    uint8_t wtable[128], wcol[128];
+    uint32_t cb_table = utf16_bytes(table_name(t), wtable);
+    for (size_t i = 0; i < n && err >= 0; i++) {
+        const db_column *c = order[i];
+        JET_COLUMNDEF def;
+        column_def_of(c, &def);
+        uint32_t order_no = (uint32_t)i, colid = def.columnid, coltyp = (uint32_t)def.coltyp;
+        uint16_t country = def.wCountry, langid = def.langid, cp = def.cp, collate = 0;
+        uint32_t cbmax = def.cbMax, grbit = def.grbit;
+        uint32_t cb_col = utf16_bytes(c->name, wcol);
+        api_list_value v[CL_COUNT] = {
+            [CL_PRESENTATION_ORDER] = {&order_no, 4},
+            [CL_NAME] = {wcol, cb_col},
+            [CL_COLUMNID] = {&colid, 4},
+            [CL_COLTYP] = {&coltyp, 4},
+            [CL_COUNTRY] = {&country, 2},
+            [CL_LANGID] = {&langid, 2},
+            [CL_CP] = {&cp, 2},
+            [CL_COLLATE] = {&collate, 2},
+            [CL_CBMAX] = {&cbmax, 4},
+            [CL_GRBIT] = {&grbit, 4},
+            [CL_DEFAULT] = {c->default_value, c->cb_default},
+            [CL_BASE_TABLE] = {wtable, cb_table},
+            [CL_BASE_COLUMN] = {wcol, cb_col},
+            [CL_DEFINITION] = {NULL, 0},
+        };
+        err = api_list_table_append_row(lt, v);
+    }
+    osal_free(order);
+    if (err < 0) {
+        api_list_table_discard(lt);
+        return err;
+    }
+    JET_TABLEID tableid;
+    if ((err = api_list_table_open(lt, &tableid)) < 0)
+        return err;
+    memset(out, 0, sizeof *out);
+    out->cbStruct = sizeof *out;
+    out->tableid = tableid;
+    out->cRecord = (uint32_t)n;
+    out->columnidPresentationOrder = API_LIST_COLUMNID(CL_PRESENTATION_ORDER);
+    out->columnidcolumnname = API_LIST_COLUMNID(CL_NAME);
+    out->columnidcolumnid = API_LIST_COLUMNID(CL_COLUMNID);
+    out->columnidcoltyp = API_LIST_COLUMNID(CL_COLTYP);
+    out->columnidCountry = API_LIST_COLUMNID(CL_COUNTRY);
+    out->columnidLangid = API_LIST_COLUMNID(CL_LANGID);
+    out->columnidCp = API_LIST_COLUMNID(CL_CP);
+    out->columnidCollate = API_LIST_COLUMNID(CL_COLLATE);
+    out->columnidcbMax = API_LIST_COLUMNID(CL_CBMAX);
+    out->columnidgrbit = API_LIST_COLUMNID(CL_GRBIT);
+    out->columnidDefault = API_LIST_COLUMNID(CL_DEFAULT);
+    out->columnidBaseTableName = API_LIST_COLUMNID(CL_BASE_TABLE);
+    out->columnidBaseColumnName = API_LIST_COLUMNID(CL_BASE_COLUMN);
+    out->columnidDefinitionName = API_LIST_COLUMNID(CL_DEFINITION);
+    return JET_errSuccess;
+}
+
+/* JetGetTableColumnInfo and JetGetColumnInfo share everything after finding the table. */
+static JET_ERR column_info(JET_SESID sesid, ese_table *t, const WCHAR *name_or_id, void *pv,
+                           ESE_ULONG cbMax, ESE_ULONG level)
+{
+    if (!pv)
+        return JET_errInvalidParameter;
+    switch (level) {
+    case JET_ColInfoList:
+    case JET_ColInfoListCompact:
+    case JET_ColInfoListSortColumnid:
+        if (cbMax < sizeof(JET_COLUMNLIST))
+            return JET_errBufferTooSmall;
+        return column_list(sesid, t, level, pv);
+    case JET_ColInfo:
+    case JET_ColInfoByColid:
+    case JET_ColInfoBase:
+        break;
+    default:
+        return JET_errInvalidParameter;
+    }
+    if (!name_or_id)
+        return JET_errInvalidParameter;
+    const db_column *c;
+    if (level == JET_ColInfoByColid) {
+        /* "JET_ColInfoByColid: szColumnName is interpreted as a pointer to a JET_COLUMNID" */
+        JET_COLUMNID colid;
+        memcpy(&colid, name_or_id, sizeof colid);
+        c = table_column_by_fid(t, colid);
+    } else {
+        JET_ERR err;
+        char *name = utf16_to_utf8(name_or_id, &err);
+        if (!name)
+            return err;
+        c = table_find_column(t, name);
+        osal_free(name);
+    }
+    if (!c)
+        return JET_errColumnNotFound;
+    JET_COLUMNDEF def;
+    column_def_of(c, &def);
+    if (level != JET_ColInfoBase) {
+        if (cbMax < sizeof def)
+            return JET_errBufferTooSmall;
+        memcpy(pv, &def, sizeof def);
+        return JET_errSuccess;
+    }
+    if (cbMax < sizeof(JET_COLUMNBASE_W))
+        return JET_errBufferTooSmall;
+    JET_COLUMNBASE_W *base = pv;
+    memset(base, 0, sizeof *base);
+    base->cbStruct = sizeof *base;
+    base->columnid = def.columnid;
+    base->coltyp = def.coltyp;
+    base->wCountry = def.wCountry;
+    base->langid = def.langid;
+    base->cp = def.cp;
+    base->cbMax = def.cbMax;
+    base->grbit = def.grbit;
+    put_wname(base->szBaseTableName, 256, table_name(t));
+    put_wname(base->szBaseColumnName, 256, c->name);
+    return JET_errSuccess;
+}
+
+JET_ERR JET_API JetGetTableColumnInfoW(JET_SESID sesid, JET_TABLEID tableid,
+                                       const WCHAR *szColumnName, void *pvResult,
+                                       ESE_ULONG cbMax, ESE_ULONG InfoLevel)
+{
+    api_table *tb;
+    JET_ERR err = api_table_get(sesid, tableid, &tb);
+    if (err < 0)
+        return err;
+    return column_info(sesid, tb->t, szColumnName, pvResult, cbMax, InfoLevel);
+}
+
+JET_ERR JET_API JetGetColumnInfoW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szTableName,
+                                  const WCHAR *pColumnNameOrId, void *pvResult,
+                                  ESE_ULONG cbMax, ESE_ULONG InfoLevel)
+{
+    api_db *adb;
+    ese_table *t;
+    JET_ERR err = database_of(sesid, dbid, &adb);
+    if (err < 0 || (err = table_named(adb, szTableName, &t)) < 0)
+        return err;
+    return column_info(sesid, t, pColumnNameOrId, pvResult, cbMax, InfoLevel);
+}
+
+/* ---- objects ------------------------------------------------------------------------------- */
+
+/* ESE's own tables (MSysObjects, MSysObjectsShadow, MSysObjids, MSysLocales, ...) are system
+ * objects: libese recognises them by their reserved prefix. */
+static bool is_system_name(const char *name)
+{
+    return strncmp(name, "MSys", 4) == 0;
+}
+
+static JET_ERR object_info_of(ese_table *t, ese_trx *trx, bool stats, JET_OBJECTINFO *oi)
+{
+    memset(oi, 0, sizeof *oi);
+    oi->cbStruct = sizeof *oi;
+    oi->objtyp = JET_objtypTable;
+    oi->grbit = TABLE_INFO_UPDATABLE | TABLE_INFO_BOOKMARK | TABLE_INFO_ROLLBACK;
+    oi->flags = is_system_name(table_name(t)) ? JET_bitObjectSystem : 0;
+    if (!stats)
+        return JET_errSuccess;
+    return db_table_stats(t, trx, &oi->cRecord, &oi->cPage);
+}
+
+static ese_trx *trx_of(JET_SESID sesid)
+{
+    pthread_mutex_lock(&g_engine.lock);
+    ese_session *s;
+    ese_trx *trx = session_find_locked(sesid, &s) == JET_errSuccess ? session_trx(s) : NULL;
+    pthread_mutex_unlock(&g_engine.lock);
+    return trx;
+}
+
+enum {
+    OL_CONTAINER, OL_NAME, OL_OBJTYP, OL_DT_CREATE, OL_DT_UPDATE, OL_GRBIT, OL_FLAGS, OL_CRECORD,
+    OL_CPAGE, OL_COUNT
+};
+
+/* One row of the object list. */
+static JET_ERR object_row(api_list_table *lt, const char *name, const JET_OBJECTINFO *oi)
+{
+    uint8_t wname[128];
+    uint32_t cb_name = utf16_bytes(name, wname);
+    api_list_value v[OL_COUNT] = {
+        [OL_CONTAINER] = {NULL, 0},
+        [OL_NAME] = {wname, cb_name},
+        [OL_OBJTYP] = {&oi->objtyp, 4},
+        [OL_DT_CREATE] = {NULL, 0},
+        [OL_DT_UPDATE] = {NULL, 0},
+        [OL_GRBIT] = {&oi->grbit, 4},
+        [OL_FLAGS] = {&oi->flags, 4},
+        [OL_CRECORD] = {&oi->cRecord, 4},
+        [OL_CPAGE] = {&oi->cPage, 4},
+    };
+    return api_list_table_append_row(lt, v);
+}
+
+static int compare_tables(ese_table *a, ese_table *b)
+{
+    return compare_names(table_name(a), table_name(b));
+}
+
+static JET_ERR object_list(JET_SESID sesid, api_db *adb, bool stats, JET_OBJECTLIST *out)
+{
+    static const char *const catalog_tables[] = {"MSysObjects", "MSysObjectsShadow"};
+    ese_trx *trx = trx_of(sesid);
+    size_t n = db_table_count(adb->db);
+    ese_table **order = osal_malloc((n ? n : 1) * sizeof *order);
+    if (!order)
+        return JET_errOutOfMemory;
+    for (size_t i = 0; i < n; i++)
+        order[i] = db_table_at(adb->db, i);
+    for (size_t i = 1; i < n; i++)
+        for (size_t j = i; j > 0 && compare_tables(order[j - 1], order[j]) > 0; j--) {
+            ese_table *x = order[j - 1];
+            order[j - 1] = order[j];
+            order[j] = x;
+        }
+    api_list_column cols[OL_COUNT] = {
+        [OL_CONTAINER] = {JET_coltypText, JET_CP_UNICODE},
+        [OL_NAME] = {JET_coltypText, JET_CP_UNICODE},
+        [OL_OBJTYP] = {JET_coltypLong, 0},
+        [OL_DT_CREATE] = {JET_coltypDateTime, 0},
+        [OL_DT_UPDATE] = {JET_coltypDateTime, 0},
+        [OL_GRBIT] = {JET_coltypLong, 0},
+        [OL_FLAGS] = {JET_coltypLong, 0},
+        [OL_CRECORD] = {JET_coltypLong, 0},
+        [OL_CPAGE] = {JET_coltypLong, 0},
+    };
+    api_list_table *lt = NULL;
+    JET_ERR err = api_list_table_create(sesid, cols, OL_COUNT, &lt);
+    /* the catalog's two tables are not in the schema cache; they sort before any user table
+     * whose name is above "MSysObjectsShadow", so they are merged in by name */
+    size_t k = 0;
+    for (size_t i = 0; i <= n && err >= 0; i++) {
+        for (; k < 2 && err >= 0; k++) {
+            if (i < n && compare_names(catalog_tables[k], table_name(order[i])) > 0)
+                break;
+            JET_OBJECTINFO oi = {.cbStruct = sizeof oi, .objtyp = JET_objtypTable,
+                                 .grbit = TABLE_INFO_BOOKMARK | TABLE_INFO_ROLLBACK,
+                                 .flags = JET_bitObjectSystem};
+            err = object_row(lt, catalog_tables[k], &oi);
+        }
+        if (i < n && err >= 0) {
+            JET_OBJECTINFO oi;
+            if ((err = object_info_of(order[i], trx, stats, &oi)) >= 0)
+                err = object_row(lt, table_name(order[i]), &oi);
+        }
+    }
+    osal_free(order);
+    if (err < 0) {
+        api_list_table_discard(lt);
+        return err;
+    }
+    uint32_t rows = (uint32_t)api_list_table_row_count(lt);
+    JET_TABLEID tableid;
+    if ((err = api_list_table_open(lt, &tableid)) < 0)
+        return err;
+    memset(out, 0, sizeof *out);
+    out->cbStruct = sizeof *out;
+    out->tableid = tableid;
+    out->cRecord = rows;
+    out->columnidcontainername = API_LIST_COLUMNID(OL_CONTAINER);
+    out->columnidobjectname = API_LIST_COLUMNID(OL_NAME);
+    out->columnidobjtyp = API_LIST_COLUMNID(OL_OBJTYP);
+    out->columniddtCreate = API_LIST_COLUMNID(OL_DT_CREATE);
+    out->columniddtUpdate = API_LIST_COLUMNID(OL_DT_UPDATE);
+    out->columnidgrbit = API_LIST_COLUMNID(OL_GRBIT);
+    out->columnidflags = API_LIST_COLUMNID(OL_FLAGS);
+    out->columnidcRecord = API_LIST_COLUMNID(OL_CRECORD);
+    out->columnidcPage = API_LIST_COLUMNID(OL_CPAGE);
+    return JET_errSuccess;
+}
+
+JET_ERR JET_API JetGetObjectInfoW(JET_SESID sesid, JET_DBID dbid, JET_OBJTYP objtyp,
+                                  const WCHAR *szContainerName, const WCHAR *szObjectName,
+                                  void *pvResult, ESE_ULONG cbMax, ESE_ULONG InfoLevel)
+{
+    api_db *adb;
+    JET_ERR err = database_of(sesid, dbid, &adb);
+    if (err < 0)
+        return err;
+    if (!pvResult)
+        return JET_errInvalidParameter;
+    if (szContainerName && szContainerName[0])
+        return JET_errObjectNotFound; /* ESE has no containers any more */
+    switch (InfoLevel) {
+    case JET_ObjInfoList:
+    case JET_ObjInfoListNoStats:
+        if (objtyp != JET_objtypNil && objtyp != JET_objtypTable)
+            return JET_errInvalidParameter;
+        if (cbMax < sizeof(JET_OBJECTLIST))
+            return JET_errBufferTooSmall;
+        return object_list(sesid, adb, InfoLevel == JET_ObjInfoList, pvResult);
+    case JET_ObjInfo:
+    case JET_ObjInfoNoStats: {
+        if (objtyp != JET_objtypNil && objtyp != JET_objtypTable)
+            return JET_errInvalidParameter;
+        if (cbMax < sizeof(JET_OBJECTINFO))
+            return JET_errBufferTooSmall;
+        ese_table *t;
+        if ((err = table_named(adb, szObjectName, &t)) < 0)
+            return err;
+        JET_OBJECTINFO oi;
+        if ((err = object_info_of(t, trx_of(sesid), InfoLevel == JET_ObjInfo, &oi)) < 0)
+            return err;
+        memcpy(pvResult, &oi, sizeof oi);
+        return JET_errSuccess;
+    }
+    default:
+        return JET_errInvalidParameter;
+    }
+}
+
+JET_ERR JET_API JetGetTableInfoW(JET_SESID sesid, JET_TABLEID tableid, void *pvResult,
+                                 ESE_ULONG cbMax, ESE_ULONG InfoLevel)
+{
+    api_table *tb;
+    JET_ERR err = api_table_get(sesid, tableid, &tb);
+    if (err < 0)
+        return err;
+    if (!pvResult)
+        return JET_errInvalidParameter;
+    switch (InfoLevel) {
+    case JET_TblInfo: {
+        if (cbMax < sizeof(JET_OBJECTINFO))
+            return JET_errBufferTooSmall;
+        JET_OBJECTINFO oi;
+        if ((err = object_info_of(tb->t, tb->trx, true, &oi)) < 0)
+            return err;
+        memcpy(pvResult, &oi, sizeof oi);
+        return JET_errSuccess;
+    }
+    case JET_TblInfoName: {
+        const char *name = table_name(tb->t);
+        size_t units = strlen(name) + 1;
+        if (cbMax < units * sizeof(WCHAR))
+            return JET_errBufferTooSmall;
+        put_wname(pvResult, units, name);
+        return JET_errSuccess;
+    }
+    case JET_TblInfoDbid:
+        if (cbMax < sizeof(JET_DBID))
+            return JET_errBufferTooSmall;
+        memcpy(pvResult, &tb->dbid, sizeof tb->dbid);
+        return JET_errSuccess;
+    default:
+        return JET_errInvalidParameter;
+    }
+}
