@@ -76,9 +76,10 @@ typedef enum {
 
 typedef struct api_set_value {
     uint16_t fid;
-    uint8_t *data;        /* osal_malloc'd (NULL for NULL / empty) */
+    uint32_t off;         /* the bytes: api_table.set_buf + off (cb 0: NULL or empty) */
     uint32_t cb;
     bool zero_length;
+    uint32_t itag;        /* multi-valued columns: JET_SETINFO.itagSequence */
 } api_set_value;
 
 typedef struct api_table {
@@ -103,6 +104,9 @@ typedef struct api_table {
     uint32_t prep;                      /* API_PREP_* */
     api_set_value *values;
     size_t value_count, value_cap;
+    uint8_t *set_buf;                   /* the prepared update's value bytes, reused across
+                                         * updates so JetSetColumn(s) allocate nothing once warm */
+    size_t set_used, set_cap;
 } api_table;
 
 /* ---- registry (api_database.c); callers hold g_engine.lock ---------------------------------- */
@@ -121,6 +125,17 @@ JET_ERR api_table_get(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb);
 /* The same without the instance check: for calls that only drop memory (cancelling an update)
  * and must work on an unusable instance too. */
 JET_ERR api_table_get_any(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb);
+
+/* JetSetColumn / JetRetrieveColumn on a table handle already checked (api_table.c), for
+ * JetSetColumns / JetRetrieveColumns (api_columns.c); api_count_values counts a column's values
+ * in the current row (JET_RETRIEVECOLUMN.itagSequence 0); api_current_key gives the current
+ * row's primary key (JET_errNoCurrentRecord / JET_errRecordDeleted) for JetEscrowUpdate. */
+JET_ERR api_count_values(api_table *tb, JET_COLUMNID columnid, JET_GRBIT grbit, uint32_t *pcount);
+JET_ERR api_current_key(api_table *tb, const uint8_t **pkey, uint32_t *pcb_key);
+JET_ERR api_set_column(api_table *tb, JET_COLUMNID columnid, const void *pvData, ESE_ULONG cbData,
+                       JET_GRBIT grbit, const JET_SETINFO *psetinfo);
+JET_ERR api_retrieve_column(api_table *tb, JET_COLUMNID columnid, void *pvData, ESE_ULONG cbData,
+                            ESE_ULONG *pcbActual, JET_GRBIT grbit, JET_RETINFO *pretinfo);
 
 /* ---- hooks for session.c and instance.c ---------------------------------------------------- */
 /* Close every table and dbid of a session (memory only; caller holds g_engine.lock). */

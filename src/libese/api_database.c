@@ -18,8 +18,7 @@
  *     session has it open (dbid or table): JET_errDatabaseInUse;
  *   - a dbid another session opened, or one closed: JET_errInvalidDatabaseId.
  * libese gaps (JET_errFeatureNotAvailable): secondary indexes, template tables, callbacks,
- * default values and the column options database.h lacks (autoincrement, version, escrow,
- * multi-valued).
+ * the column options database.c refuses (column_add: Finalize, DeleteOnZero, ...).
  */
 #define _DEFAULT_SOURCE /* realpath */
 #include <errno.h>
@@ -95,9 +94,8 @@ JET_ERR api_table_find_locked(JET_SESID sesid, JET_TABLEID tableid, api_table **
 
 static void clear_values(api_table *tb)
 {
-    for (size_t i = 0; i < tb->value_count; i++)
-        osal_free(tb->values[i].data);
     tb->value_count = 0;
+    tb->set_used = 0;
 }
 
 void api_table_remove_locked(api_table *tb)
@@ -107,6 +105,7 @@ void api_table_remove_locked(api_table *tb)
     db_cursor_close(tb->cursor);
     clear_values(tb);
     osal_free(tb->values);
+    osal_free(tb->set_buf);
     osal_free(tb->rec);
     osal_free(tb);
 }
@@ -779,8 +778,6 @@ JET_ERR JET_API JetGetDatabaseFileInfoW(const WCHAR *szDatabaseName, void *pvRes
 
 /* ---- JetCreateTableColumnIndex2W -------------------------------------------------------------- */
 
-#define COLUMN_GRBITS_SUPPORTED (JET_bitColumnFixed | JET_bitColumnTagged | JET_bitColumnNotNULL)
-
 /* Parse an index key "+a\0-b\0\0" (cbKey bytes) into names (UTF-8, osal_malloc'd) and
  * directions. */
 static JET_ERR parse_key(const WCHAR *szKey, uint32_t cbKey, char **names, bool *descending,
@@ -870,8 +867,8 @@ JET_ERR JET_API JetCreateTableColumnIndex2W(JET_SESID sesid, JET_DBID dbid,
             err = JET_errInvalidParameter;
             goto done;
         }
-        if ((c->grbit & ~(JET_GRBIT)COLUMN_GRBITS_SUPPORTED) || c->pvDefault || c->cbDefault) {
-            err = JET_errFeatureNotAvailable; /* libese gap: see the file comment */
+        if (!c->pvDefault && c->cbDefault) {
+            err = JET_errInvalidParameter;
             goto done;
         }
         if (!(cols[i].name = utf16_to_utf8(c->szColumnName, &err)))
@@ -879,7 +876,9 @@ JET_ERR JET_API JetCreateTableColumnIndex2W(JET_SESID sesid, JET_DBID dbid,
         cols[i].coltyp = c->coltyp;
         cols[i].cb_max = c->cbMax;
         cols[i].code_page = (uint16_t)c->cp;
-        cols[i].grbit = c->grbit;
+        cols[i].grbit = c->grbit; /* the options database.c accepts: column_add */
+        cols[i].default_value = c->cbDefault ? c->pvDefault : NULL;
+        cols[i].cb_default = c->cbDefault;
     }
     if (ptc->cIndexes > 1) {
         err = JET_errFeatureNotAvailable; /* libese gap: secondary indexes */

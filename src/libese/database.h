@@ -101,7 +101,10 @@ typedef struct db_column_def {
     JET_COLTYP coltyp;
     uint32_t cb_max;         /* Text/Binary: max length (0 = 255); fixed Text/Binary: size */
     uint16_t code_page;      /* Text / LongText: 1200 or 1252 (0 = 1252) */
-    JET_GRBIT grbit;         /* JET_bitColumnFixed / Tagged / NotNULL */
+    JET_GRBIT grbit;         /* JET_bitColumnFixed / Tagged / NotNULL / Version / Autoincrement /
+                              * MultiValued / EscrowUpdate ("Column options" in DESIGN.md) */
+    const void *default_value; /* JET_COLUMNCREATE pvDefault (NULL: none) */
+    uint32_t cb_default;
 } db_column_def;
 
 typedef struct db_index_column {
@@ -167,6 +170,8 @@ typedef struct db_value {
     const void *data;        /* NULL with cb 0: NULL (unless DB_VALUE_ZERO_LENGTH) */
     uint32_t cb;
     uint32_t flags;          /* DB_VALUE_* */
+    uint32_t itag;           /* multi-valued columns: JetSetColumn's itagSequence (0: append a
+                              * value, n: replace value n, NULL at n: delete it); others: 0 */
 } db_value;
 
 /* Longest normalized key (primary keys are cut at 255 bytes). */
@@ -201,6 +206,50 @@ JET_ERR table_make_key(ese_table *t, const db_value *values, size_t count, uint8
  * JET_wrnColumnNull for NULL; JET_errColumnNotFound; JET_errLVCorrupted. */
 JET_ERR table_retrieve(ese_table *t, const uint8_t *rec, size_t cb, uint16_t fid,
                        uint8_t **pdata, uint32_t *pcb);
+
+/* table_retrieve_trx with the JetRetrieveColumn options: value number itag (1-based; a
+ * missing one reads JET_wrnColumnNull), and the column's default value for a row that never
+ * set it unless ignore_default (JET_bitRetrieveIgnoreDefault). */
+JET_ERR table_retrieve_value_trx(ese_table *t, struct ese_trx *trx, const uint8_t *rec, size_t cb,
+                                 uint16_t fid, uint32_t itag, bool ignore_default,
+                                 uint8_t **pdata, uint32_t *pcb);
+/* The same, copied straight into the caller's buffer from byte ib on (JetRetrieveColumn's
+ * contract: *pcb_actual = the bytes from ib to the end, JET_wrnBufferTruncated when they do
+ * not fit, JET_wrnColumnNull for NULL).  No allocation for a value stored in the record. */
+JET_ERR table_retrieve_into_trx(ese_table *t, struct ese_trx *trx, const uint8_t *rec, size_t cb,
+                                uint16_t fid, uint32_t itag, bool ignore_default, uint32_t ib,
+                                void *pv, uint32_t cb_max, uint32_t *pcb_actual);
+/* Copy bytes ib.. of a value to pv (cb_max bytes): JetRetrieveColumn's contract as above. */
+JET_ERR db_copy_value_out(const uint8_t *data, uint32_t cb, uint32_t ib, void *pv, uint32_t cb_max,
+                          uint32_t *pcb_actual);
+/* How many values a record holds for a column (a default counts as one unless
+ * ignore_default): JetRetrieveColumn(s) with itagSequence 0. */
+JET_ERR table_count_values(ese_table *t, const uint8_t *rec, size_t cb, uint16_t fid,
+                           bool ignore_default, uint32_t *pcount);
+
+/* The table's autoincrement column (0: none) and the next value for a new row (Long: 32-bit,
+ * Currency/LongLong: 64-bit).  Values are handed out once and never given back (a cancelled
+ * insert or a rollback leaves a gap, as in ESE); the first call after open derives the counter
+ * from the largest value committed, as ESE does. */
+uint16_t table_autoincrement_fid(const ese_table *t);
+JET_ERR table_next_autoincrement(ese_table *t, uint64_t *pvalue);
+
+/* JetEscrowUpdate: add delta to the escrow column fid (Long or LongLong) of the row under key,
+ * through trx, returning the value before.  An update like JetPrepareUpdate/JetUpdate (the
+ * row's write lock, so two transactions escrow-updating one row conflict: see "Column options"
+ * in DESIGN.md).  JET_errRecordNotFound, JET_errWriteConflict, JET_errInvalidOperation (not an
+ * escrow column). */
+JET_ERR db_escrow_trx(ese_table *t, struct ese_trx *trx, const uint8_t *key, uint32_t cb_key,
+                      uint16_t fid, int64_t delta, int64_t *pold);
+
+/* ---- schema changes (DDL: each is its own durable commit, docs/contract/transactions.md) -- */
+
+/* JetAddColumn on an existing table: the column gets the next fid of its kind (fixed,
+ * variable or tagged) and a catalog record (with its shadow and Name entry).  Existing rows are
+ * not rewritten: they read the default value, or NULL.  *pfid (may be NULL) gets its id.
+ * JET_errColumnDuplicate, JET_errInvalidName, JET_errInvalidColumnType, JET_errTooManyColumns,
+ * JET_errColumnRedundant, ... as db_create_table. */
+JET_ERR db_add_column(ese_table *t, const db_column_def *def, uint16_t *pfid);
 
 /* Copy out the record stored under key (osal_malloc'd).  JET_errRecordNotFound. */
 JET_ERR db_lookup(ese_table *t, const uint8_t *key, uint32_t cb_key, uint8_t **prec, size_t *pcb);

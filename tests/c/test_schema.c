@@ -16,80 +16,16 @@
 #include "fault.h"
 #include "osal.h"
 #include "support.h"
-
-static char g_root[256];
-
-typedef struct {
-    JET_INSTANCE inst;
-    JET_SESID ses;
-    JET_DBID dbid;
-    char db_path[400];
-} env;
-
-static int g_env_no;
-
-static JET_ERR env_start(env *e)
-{
-    char folder[300], name[32];
-    snprintf(name, sizeof name, "env%d", g_env_no++);
-    support_fresh_dir(folder, sizeof folder, g_root, name);
-    snprintf(e->db_path, sizeof e->db_path, "%s/test.edb", folder);
-    JET_ERR err = support_start_instance(&e->inst, &e->ses, name, folder, folder, 0, true);
-    if (err == JET_errSuccess)
-        err = JetCreateDatabase2W(e->ses, W(e->db_path), 0, &e->dbid, 0);
-    return err;
-}
-
-static void env_stop(env *e)
-{
-    CHECK_ERR(JetTerm2(e->inst, JET_bitTermComplete), JET_errSuccess);
-}
-
-/* Close the database and attach it again (the schema cache is rebuilt from the catalog). */
-static void env_reattach(env *e)
-{
-    CHECK_ERR(JetCloseDatabase(e->ses, e->dbid, 0), JET_errSuccess);
-    CHECK_ERR(JetDetachDatabase2W(e->ses, W(e->db_path), 0), JET_errSuccess);
-    CHECK_ERR(JetAttachDatabase2W(e->ses, W(e->db_path), 0, 0), JET_errSuccess);
-    CHECK_ERR(JetOpenDatabaseW(e->ses, W(e->db_path), NULL, &e->dbid, 0), JET_errSuccess);
-}
+#include "schema_support.h"
 
 static const char *const k_names[] = {"id", "Name", "blob", "Count"};
 static const JET_COLTYP k_types[] = {JET_coltypLong, JET_coltypText, JET_coltypLongBinary,
                                      JET_coltypShort};
 
-static JET_ERR make_table(env *e, const char *name, JET_TABLEID *pt, JET_COLUMNID ids[4])
+static JET_ERR make_people(env *e, const char *name, JET_TABLEID *pt, JET_COLUMNID ids[4])
 {
     return support_create_table(e->ses, e->dbid, name, 4, k_names, k_types, JET_bitColumnNotNULL,
                                 pt, ids);
-}
-
-/* A Long/Short/Text value of the current row of a list table. */
-static uint32_t list_u32(JET_SESID ses, JET_TABLEID t, JET_COLUMNID c)
-{
-    uint32_t v = 0xFFFFFFFF;
-    ESE_ULONG cb = 0;
-    JET_ERR err = JetRetrieveColumn(ses, t, c, &v, sizeof v, &cb, 0, NULL);
-    return err == JET_errSuccess && cb == 4 ? v : 0xFFFFFFFF;
-}
-
-static uint16_t list_u16(JET_SESID ses, JET_TABLEID t, JET_COLUMNID c)
-{
-    uint16_t v = 0xFFFF;
-    ESE_ULONG cb = 0;
-    JET_ERR err = JetRetrieveColumn(ses, t, c, &v, sizeof v, &cb, 0, NULL);
-    return err == JET_errSuccess && cb == 2 ? v : 0xFFFF;
-}
-
-static void list_text(JET_SESID ses, JET_TABLEID t, JET_COLUMNID c, char *out, size_t cb_out)
-{
-    WCHAR w[300];
-    ESE_ULONG cb = 0;
-    out[0] = 0;
-    if (JetRetrieveColumn(ses, t, c, w, sizeof w - sizeof(WCHAR), &cb, 0, NULL) != JET_errSuccess)
-        return;
-    w[cb / 2] = 0;
-    support_narrow(w, out, cb_out);
 }
 
 /* learn.microsoft.com "JetGetTableColumnInfo Function", "JetGetColumnInfo Function",
@@ -100,7 +36,7 @@ static void test_column_info(void)
     JET_TABLEID t;
     JET_COLUMNID ids[4];
     CHECK_ERR(env_start(&e), JET_errSuccess);
-    CHECK_ERR(make_table(&e, "people", &t, ids), JET_errSuccess);
+    CHECK_ERR(make_people(&e, "people", &t, ids), JET_errSuccess);
 
     JET_COLUMNDEF def;
     CHECK_ERR(JetGetTableColumnInfoW(e.ses, t, W("name"), &def, sizeof def, JET_ColInfo),
@@ -153,7 +89,7 @@ static void test_column_list(void)
     JET_TABLEID t;
     JET_COLUMNID ids[4];
     CHECK_ERR(env_start(&e), JET_errSuccess);
-    CHECK_ERR(make_table(&e, "people", &t, ids), JET_errSuccess);
+    CHECK_ERR(make_people(&e, "people", &t, ids), JET_errSuccess);
 
     JET_COLUMNLIST cl;
     memset(&cl, 0, sizeof cl);
@@ -259,8 +195,8 @@ static void test_object_info(void)
     JET_TABLEID t, t2;
     JET_COLUMNID ids[4], ids2[4];
     CHECK_ERR(env_start(&e), JET_errSuccess);
-    CHECK_ERR(make_table(&e, "people", &t, ids), JET_errSuccess);
-    CHECK_ERR(make_table(&e, "Zoo", &t2, ids2), JET_errSuccess);
+    CHECK_ERR(make_people(&e, "people", &t, ids), JET_errSuccess);
+    CHECK_ERR(make_people(&e, "Zoo", &t2, ids2), JET_errSuccess);
     uint8_t big[3000];
     memset(big, 7, sizeof big);
     for (int32_t i = 0; i < 5; i++) {
@@ -340,7 +276,7 @@ static void test_list_faults(void)
     JET_TABLEID t;
     JET_COLUMNID ids[4];
     CHECK_ERR(env_start(&e), JET_errSuccess);
-    CHECK_ERR(make_table(&e, "people", &t, ids), JET_errSuccess);
+    CHECK_ERR(make_people(&e, "people", &t, ids), JET_errSuccess);
     for (int kind = 0; kind < 2; kind++) {
         uint64_t nth = 1;
         for (;; nth++) {
