@@ -113,6 +113,9 @@ typedef struct api_table {
 JET_ERR api_dbid_find_locked(JET_SESID sesid, JET_DBID dbid, api_dbid **pd);
 JET_ERR api_table_register_locked(api_table *tb);
 JET_ERR api_table_find_locked(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb);
+/* How many table handles (of any session) are open on a table (JetDeleteTable and
+ * JetRenameTable refuse with JET_errTableInUse). */
+uint32_t api_table_handles_locked(const ese_table *t);
 /* Unregister and free a table handle (memory only: no I/O). */
 void api_table_remove_locked(api_table *tb);
 /* The key columns of a table (objid) of a database, or NULL. */

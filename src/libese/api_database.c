@@ -92,6 +92,14 @@ JET_ERR api_table_find_locked(JET_SESID sesid, JET_TABLEID tableid, api_table **
     return JET_errInvalidTableId;
 }
 
+uint32_t api_table_handles_locked(const ese_table *t)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < g_table_count; i++)
+        n += g_tables[i]->t == t;
+    return n;
+}
+
 static void clear_values(api_table *tb)
 {
     tb->value_count = 0;

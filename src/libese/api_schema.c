@@ -1,6 +1,7 @@
 /*
- * api_schema.c -- catalog information through the Jet API: JetGetTableColumnInfoW,
- * JetGetColumnInfoW, JetGetObjectInfoW, JetGetTableInfoW.
+ * api_schema.c -- catalog information and schema changes through the Jet API:
+ * JetGetTableColumnInfoW, JetGetColumnInfoW, JetGetObjectInfoW, JetGetTableInfoW,
+ * JetRenameTableW, JetDeleteTableW, JetRenameColumnW, JetDeleteColumnW / JetDeleteColumn2W.
  *
  * Behaviour and errors as the ESENT reference documents them (learn.microsoft.com,
  * "Extensible Storage Engine" > "<name> Function", "JET_COLUMNLIST Structure",
@@ -17,6 +18,13 @@
  *     tables (MSys*) flagged JET_bitObjectSystem; JET_errObjectNotFound.
  *   - JetGetTableInfo: JET_TblInfo (JET_OBJECTINFO), JET_TblInfoName (the name, UTF-16, NUL
  *     terminated), JET_TblInfoDbid (the JET_DBID the table was opened through).
+ *   - JetRenameTable / JetDeleteTable (by database and name): JET_errObjectNotFound,
+ *     JET_errTableInUse while any cursor (of any session) is open on the table,
+ *     JET_errCannotDeleteSystemTable for ESE's own tables, JET_errTableDuplicate and
+ *     JET_errInvalidName for the new name; JetRenameColumn / JetDeleteColumn(2) on an open
+ *     table: JET_errColumnNotFound, JET_errColumnDuplicate, JET_errInvalidName,
+ *     JET_errColumnInUse for a key column of the primary index.  Each DDL is its own durable
+ *     commit, even inside a transaction (docs/contract/transactions.md section 9).
  * The temporary tables' columns have the types ESE gives them (info.cxx's column
  * definitions for the W entry points: Unicode text, Long, Short, LongBinary default).
  */
@@ -506,4 +514,113 @@ JET_ERR JET_API JetGetTableInfoW(JET_SESID sesid, JET_TABLEID tableid, void *pvR
     default:
         return JET_errInvalidParameter;
     }
+}
+
+/* ---- schema changes ------------------------------------------------------------------------ */
+
+/* The table a DDL by name works on, with no cursor open on it. */
+static JET_ERR idle_table(JET_SESID sesid, JET_DBID dbid, const WCHAR *wname, api_db **padb,
+                          ese_table **pt)
+{
+    JET_ERR err = database_of(sesid, dbid, padb);
+    if (err < 0)
+        return err;
+    if (!wname)
+        return JET_errInvalidParameter;
+    char *name = utf16_to_utf8(wname, &err);
+    if (!name)
+        return err;
+    bool system = is_system_name(name);
+    osal_free(name);
+    if (system)
+        return JET_errCannotDeleteSystemTable; /* MSysObjects & co are not in the schema cache */
+    if ((err = table_named(*padb, wname, pt)) < 0)
+        return err;
+    pthread_mutex_lock(&g_engine.lock);
+    uint32_t handles = api_table_handles_locked(*pt);
+    pthread_mutex_unlock(&g_engine.lock);
+    return handles ? JET_errTableInUse : JET_errSuccess;
+}
+
+JET_ERR JET_API JetDeleteTableW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szTableName)
+{
+    api_db *adb;
+    ese_table *t;
+    JET_ERR err = idle_table(sesid, dbid, szTableName, &adb, &t);
+    if (err < 0)
+        return err;
+    if ((err = trx_check_caller(trx_of(sesid))) < 0)
+        return err;
+    return db_delete_table(t);
+}
+
+JET_ERR JET_API JetRenameTableW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szName,
+                                const WCHAR *szNameNew)
+{
+    api_db *adb;
+    ese_table *t;
+    if (!szNameNew)
+        return JET_errInvalidParameter;
+    JET_ERR err = idle_table(sesid, dbid, szName, &adb, &t);
+    if (err < 0)
+        return err;
+    if ((err = trx_check_caller(trx_of(sesid))) < 0)
+        return err;
+    char *name = utf16_to_utf8(szNameNew, &err);
+    if (!name)
+        return err;
+    err = db_rename_table(t, name);
+    osal_free(name);
+    return err;
+}
+
+JET_ERR JET_API JetRenameColumnW(JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szName,
+                                 const WCHAR *szNameNew, JET_GRBIT grbit)
+{
+    api_table *tb;
+    JET_ERR err = api_table_get(sesid, tableid, &tb);
+    if (err < 0)
+        return err;
+    if (grbit)
+        return JET_errInvalidGrbit;
+    if (!szName || !szNameNew)
+        return JET_errInvalidParameter;
+    if ((err = trx_check_caller(tb->trx)) < 0)
+        return err;
+    char *name = utf16_to_utf8(szName, &err);
+    char *fresh = name ? utf16_to_utf8(szNameNew, &err) : NULL;
+    if (fresh)
+        err = db_rename_column(tb->t, name, fresh);
+    osal_free(name);
+    osal_free(fresh);
+    return err;
+}
+
+JET_ERR JET_API JetDeleteColumn2W(JET_SESID sesid, JET_TABLEID tableid,
+                                  const WCHAR *szColumnName, const JET_GRBIT grbit)
+{
+    api_table *tb;
+    JET_ERR err = api_table_get(sesid, tableid, &tb);
+    if (err < 0)
+        return err;
+    /* JET_bitDeleteColumnIgnoreTemplateColumns: libese has no template tables */
+    if (grbit & ~(JET_GRBIT)JET_bitDeleteColumnIgnoreTemplateColumns)
+        return JET_errInvalidGrbit;
+    if (!szColumnName)
+        return JET_errInvalidParameter;
+    if ((err = trx_check_caller(tb->trx)) < 0)
+        return err;
+    if (tb->prep)
+        return JET_errAlreadyPrepared; /* the prepared values may name the column */
+    char *name = utf16_to_utf8(szColumnName, &err);
+    if (!name)
+        return err;
+    err = db_delete_column(tb->t, name);
+    osal_free(name);
+    return err;
+}
+
+JET_ERR JET_API JetDeleteColumnW(JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szColumnName)
+{
+    return JetDeleteColumn2W(sesid, tableid, szColumnName, 0);
 }

@@ -51,6 +51,12 @@ struct ese_table {
      * without the latch (table_column_at), so they are freed with the table */
     void **retired;
     size_t retired_count, retired_cap;
+    /* deleted columns: ESE keeps their catalog records as "JetStub_<objid>_<fid>" with coltyp
+     * 0, so their fids are never reused and fixed offsets stay valid; libese keeps them in the
+     * record schema (old rows may still hold their values) and out of every API */
+    db_column *stubs;
+    uint16_t *stub_offsets;
+    size_t stub_count;
 };
 
 struct ese_database {
@@ -66,6 +72,8 @@ struct ese_database {
     ese_btree mso, shadow, name_idx, root_idx;
     ese_table **tables;
     size_t table_count, table_cap;
+    ese_table **dropped;        /* deleted tables, freed at close (a reader may hold one) */
+    size_t dropped_count, dropped_cap;
     uint32_t saved_objid_last;
     /* transactions (trx.h): row states by trx key (write locks, versions kept for snapshots),
      * long values kept for snapshots after a commit deleted them, both oldest first */
@@ -222,6 +230,10 @@ static void table_free(ese_table *t)
     record_schema_free(&t->schema);
     for (size_t i = 0; i < t->retired_count; i++)
         osal_free(t->retired[i]);
+    for (size_t i = 0; i < t->stub_count; i++)
+        osal_free(t->stubs[i].name);
+    osal_free(t->stubs);
+    osal_free(t->stub_offsets);
     osal_free(t->retired);
     osal_free(t->name);
     osal_free(t->index_name);
@@ -299,6 +311,47 @@ static JET_ERR table_add_column(ese_table *t, const char *name, size_t cb_name, 
     return JET_errSuccess;
 }
 
+/* Keep a deleted column's place (see ese_table.stubs).  Its values are read as bytes: a fixed
+ * one as fixed Binary of its size (space_usage), a variable one as Binary, a tagged one as
+ * LongBinary; of its flags only multi-valued matters still. */
+static JET_ERR stub_add(ese_table *t, const char *name, size_t cb_name, uint16_t fid,
+                        uint32_t space_usage, uint32_t field_flags, uint16_t record_offset)
+{
+    db_column *stubs = osal_malloc((t->stub_count + 1) * sizeof *stubs);
+    uint16_t *offs = osal_malloc((t->stub_count + 1) * sizeof *offs);
+    char *nm = osal_malloc(cb_name + 1);
+    JET_ERR err = retire_reserve(t, 2);
+    if (!stubs || !offs || !nm || err < 0) {
+        osal_free(stubs);
+        osal_free(offs);
+        osal_free(nm);
+        return JET_errOutOfMemory;
+    }
+    if (t->stub_count) {
+        memcpy(stubs, t->stubs, t->stub_count * sizeof *stubs);
+        memcpy(offs, t->stub_offsets, t->stub_count * sizeof *offs);
+    }
+    memcpy(nm, name, cb_name);
+    nm[cb_name] = 0;
+    db_column *c = &stubs[t->stub_count];
+    *c = (db_column){nm, fid, JET_coltypLongBinary, 0, 0, field_flags & RECORD_FIELD_MULTIVALUED,
+                     NULL, 0};
+    if (fid <= RECORD_FID_FIXED_LAST) {
+        c->coltyp = JET_coltypBinary;
+        c->cb_max = space_usage;
+    } else if (fid <= RECORD_FID_VAR_LAST) {
+        c->coltyp = JET_coltypBinary;
+        c->cb_max = JET_cbColumnMost;
+    }
+    offs[t->stub_count] = record_offset;
+    retire(t, t->stubs);
+    retire(t, t->stub_offsets);
+    t->stubs = stubs;
+    t->stub_offsets = offs;
+    t->stub_count++;
+    return JET_errSuccess;
+}
+
 /* Give a column its default value (a copy; data NULL: none). */
 static JET_ERR column_set_default(db_column *c, const void *data, uint32_t cb)
 {
@@ -331,9 +384,18 @@ static JET_ERR table_schema(ese_table *t)
     JET_ERR err = retire_reserve(t, 1);
     if (err < 0)
         return err;
-    record_column *rc = osal_calloc(t->column_count ? t->column_count : 1, sizeof *rc);
+    size_t total = t->column_count + t->stub_count;
+    record_column *rc = osal_calloc(total ? total : 1, sizeof *rc);
     if (!rc)
         return JET_errOutOfMemory;
+    for (size_t i = t->column_count; i < total; i++) {
+        const db_column *c = &t->stubs[i - t->column_count];
+        rc[i].fid = c->fid;
+        rc[i].coltyp = c->coltyp;
+        rc[i].cb_max = c->cb_max;
+        rc[i].field_flags = c->field_flags;
+        rc[i].record_offset = t->stub_offsets[i - t->column_count];
+    }
     for (size_t i = 0; i < t->column_count; i++) {
         const db_column *c = &t->columns[i];
         rc[i].fid = c->fid;
@@ -346,7 +408,7 @@ static JET_ERR table_schema(ese_table *t)
         rc[i].cb_default = c->cb_default;
     }
     record_schema fresh = {0};
-    err = record_schema_init(&fresh, rc, t->column_count, db->page_size,
+    err = record_schema_init(&fresh, rc, total, db->page_size,
                              t->has_primary ? KEY_MOST_DEFAULT : 0);
     osal_free(rc);
     if (err < 0)
@@ -481,6 +543,12 @@ static JET_ERR load_catalog(ese_database *db)
                 break;
             }
             uint16_t off = (o.fixed_present & (1u << (CATALOG_FID_RECORD_OFFSET - 1))) ? o.record_offset : 0;
+            if (o.coltyp_or_pgno_fdp == 0) { /* a deleted column's stub */
+                if ((err = stub_add(t, (const char *)o.name.data, o.name.cb, (uint16_t)o.id,
+                                    o.space_usage, o.flags, off)) < 0)
+                    break;
+                continue;
+            }
             if ((err = table_add_column(t, (const char *)o.name.data, o.name.cb, (uint16_t)o.id,
                                         (JET_COLTYP)o.coltyp_or_pgno_fdp, o.space_usage,
                                         (uint16_t)o.pages_or_locale, o.flags, off)) < 0 ||
@@ -536,6 +604,9 @@ static void db_free(ese_database *db)
     for (size_t i = 0; i < db->table_count; i++)
         table_free(db->tables[i]);
     osal_free(db->tables);
+    for (size_t i = 0; i < db->dropped_count; i++)
+        table_free(db->dropped[i]);
+    osal_free(db->dropped);
     if (db->bm)
         bm_close(db->bm);
     if (db->file)
@@ -1284,8 +1355,8 @@ done:
 static fid_next next_fids(const ese_table *t)
 {
     fid_next n = {RECORD_FID_FIXED_FIRST, RECORD_FID_VAR_FIRST, RECORD_FID_TAGGED_FIRST};
-    for (size_t i = 0; i < t->column_count; i++) {
-        uint16_t f = t->columns[i].fid;
+    for (size_t i = 0; i < t->column_count + t->stub_count; i++) {
+        uint16_t f = i < t->column_count ? t->columns[i].fid : t->stubs[i - t->column_count].fid;
         if (f <= RECORD_FID_FIXED_LAST && f >= n.fixed)
             n.fixed = (uint16_t)(f + 1);
         else if (f >= RECORD_FID_VAR_FIRST && f <= RECORD_FID_VAR_LAST && f >= n.var)
@@ -1345,6 +1416,320 @@ JET_ERR db_add_column(ese_table *t, const db_column_def *def, uint16_t *pfid)
     if (err >= 0 && pfid)
         *pfid = fid;
     return err;
+}
+
+/* ---- schema changes: catalog edits --------------------------------------------------------- */
+
+/* Take one catalog record out of MSysObjects, its shadow and the Name / RootObjects indexes. */
+static JET_ERR catalog_remove(ese_database *db, const uint8_t key[CATALOG_KEY_SIZE],
+                              uint32_t objid_table, uint16_t type, const char *name, size_t cb_name,
+                              bool root)
+{
+    uint8_t ikey[JET_cbKeyMost_OLD];
+    uint32_t cb_ikey = 0;
+    JET_ERR err;
+    if ((err = bt_delete(&db->mso, key, CATALOG_KEY_SIZE)) < 0 ||
+        (err = bt_delete(&db->shadow, key, CATALOG_KEY_SIZE)) < 0 ||
+        (err = catalog_name_index_key(objid_table, type, name, cb_name, ikey, &cb_ikey)) < 0 ||
+        (err = bt_delete(&db->name_idx, ikey, cb_ikey)) < 0)
+        return err;
+    if (root && ((err = catalog_root_objects_key(name, cb_name, ikey, &cb_ikey)) < 0 ||
+                 (err = bt_delete(&db->root_idx, ikey, cb_ikey)) < 0))
+        return err;
+    return JET_errSuccess;
+}
+
+/* Give a catalog record a new Name (in MSysObjects and its shadow) and move its Name /
+ * RootObjects index entries; mark_deleted also sets a column's Coltyp to 0 (ESE's stub). */
+static JET_ERR catalog_rename(ese_database *db, uint32_t objid_table, uint16_t type, uint32_t id,
+                              const char *old_name, const char *new_name, bool root,
+                              bool mark_deleted)
+{
+    uint8_t key[CATALOG_KEY_SIZE], ikey[JET_cbKeyMost_OLD];
+    uint32_t cb_ikey = 0;
+    uint8_t *rec = NULL, *fresh = NULL;
+    size_t cb = 0, cb_fresh = 0;
+    catalog_key(objid_table, type, id, key);
+    JET_ERR err = lookup_alloc(&db->mso, key, CATALOG_KEY_SIZE, &rec, &cb);
+    catalog_object o;
+    if (err >= 0 && (err = catalog_object_decode(rec, cb, db->page_size, &o)) >= 0) {
+        o.name = (catalog_bytes){(const uint8_t *)new_name, (uint32_t)strlen(new_name)};
+        if (mark_deleted)
+            o.coltyp_or_pgno_fdp = 0;
+        err = catalog_object_encode(&o, db->page_size, &fresh, &cb_fresh);
+    }
+    if (err >= 0 && (err = bt_replace(&db->mso, key, CATALOG_KEY_SIZE, fresh, cb_fresh)) >= 0 &&
+        (err = bt_replace(&db->shadow, key, CATALOG_KEY_SIZE, fresh, cb_fresh)) >= 0 &&
+        (err = catalog_name_index_key(objid_table, type, old_name, strlen(old_name), ikey,
+                                      &cb_ikey)) >= 0 &&
+        (err = bt_delete(&db->name_idx, ikey, cb_ikey)) >= 0 &&
+        (err = catalog_name_index_key(objid_table, type, new_name, strlen(new_name), ikey,
+                                      &cb_ikey)) >= 0)
+        err = bt_insert(&db->name_idx, ikey, cb_ikey, key, CATALOG_KEY_SIZE);
+    if (err >= 0 && root &&
+        (err = catalog_root_objects_key(old_name, strlen(old_name), ikey, &cb_ikey)) >= 0 &&
+        (err = bt_delete(&db->root_idx, ikey, cb_ikey)) >= 0 &&
+        (err = catalog_root_objects_key(new_name, strlen(new_name), ikey, &cb_ikey)) >= 0)
+        err = bt_insert(&db->root_idx, ikey, cb_ikey, key, CATALOG_KEY_SIZE);
+    osal_free(rec);
+    osal_free(fresh);
+    return err;
+}
+
+/* Run one DDL step as its own durable commit (the latch held, one change batch). */
+static JET_ERR ddl(ese_database *db, JET_ERR (*step)(void *context), void *context)
+{
+    if (db->read_only)
+        return JET_errDatabaseFileReadOnly;
+    pthread_mutex_lock(&db->lock);
+    begin_batch_locked(db);
+    JET_ERR err = step(context);
+    ese_log *log = NULL;
+    log_lsn end = 0;
+    err = end_batch_locked(db, err, &log, &end);
+    if (err >= 0)
+        bump_generation(db);
+    pthread_mutex_unlock(&db->lock);
+    if (err >= 0 && log)
+        err = log_flush(log, end);
+    return err;
+}
+
+typedef struct {
+    ese_database *db;
+    ese_table *t;
+    const char *name, *new_name;
+} ddl_args;
+
+static bool table_name_taken(ese_database *db, const ese_table *except, const char *name)
+{
+    for (size_t i = 0; i < db->table_count; i++)
+        if (db->tables[i] != except && !ascii_casecmp(db->tables[i]->name, name))
+            return true;
+    return !ascii_casecmp(name, "MSysObjects") || !ascii_casecmp(name, "MSysObjectsShadow");
+}
+
+/* Replace a name kept in memory (the old one is retired: a reader may hold it). */
+static JET_ERR swap_name(ese_table *t, char **slot, const char *name)
+{
+    char *copy = osal_strdup(name);
+    JET_ERR err = copy ? retire_reserve(t, 1) : JET_errOutOfMemory;
+    if (err < 0) {
+        osal_free(copy);
+        return err;
+    }
+    retire(t, *slot);
+    *slot = copy;
+    return JET_errSuccess;
+}
+
+static JET_ERR rename_table_step(void *context)
+{
+    ddl_args *a = context;
+    if (!valid_name(a->new_name))
+        return JET_errInvalidName;
+    if (table_name_taken(a->db, a->t, a->new_name))
+        return JET_errTableDuplicate;
+    JET_ERR err = retire_reserve(a->t, 1);
+    if (err >= 0)
+        err = catalog_rename(a->db, a->t->objid, CATALOG_TYPE_TABLE, a->t->objid, a->t->name,
+                             a->new_name, true, false);
+    if (err >= 0)
+        err = swap_name(a->t, &a->t->name, a->new_name);
+    return err;
+}
+
+JET_ERR db_rename_table(ese_table *t, const char *new_name)
+{
+    ddl_args a = {t->db, t, NULL, new_name};
+    return ddl(t->db, rename_table_step, &a);
+}
+
+static db_column *live_column(ese_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->column_count; i++)
+        if (!ascii_casecmp(t->columns[i].name, name))
+            return &t->columns[i];
+    return NULL;
+}
+
+static JET_ERR rename_column_step(void *context)
+{
+    ddl_args *a = context;
+    db_column *c = live_column(a->t, a->name);
+    if (!c)
+        return JET_errColumnNotFound;
+    if (!valid_name(a->new_name))
+        return JET_errInvalidName;
+    db_column *other = live_column(a->t, a->new_name);
+    if (other && other != c)
+        return JET_errColumnDuplicate;
+    JET_ERR err = retire_reserve(a->t, 1);
+    if (err >= 0)
+        err = catalog_rename(a->db, a->t->objid, CATALOG_TYPE_COLUMN, c->fid, c->name,
+                             a->new_name, false, false);
+    if (err >= 0)
+        err = swap_name(a->t, &c->name, a->new_name);
+    return err;
+}
+
+JET_ERR db_rename_column(ese_table *t, const char *name, const char *new_name)
+{
+    ddl_args a = {t->db, t, name, new_name};
+    return ddl(t->db, rename_column_step, &a);
+}
+
+static JET_ERR delete_column_step(void *context)
+{
+    ddl_args *a = context;
+    ese_table *t = a->t;
+    db_column *c = live_column(t, a->name);
+    if (!c)
+        return JET_errColumnNotFound;
+    for (uint32_t i = 0; i < t->key_count; i++)
+        if (t->key_fids[i] == c->fid)
+            return JET_errColumnInUse; /* a key column of the primary index */
+    char stub[64];
+    snprintf(stub, sizeof stub, "JetStub_%u_%u", (unsigned)t->objid, (unsigned)c->fid);
+    size_t at = (size_t)(c - t->columns);
+    uint16_t offset = t->record_offsets[at];
+    record_schema saved = t->schema;
+    JET_ERR err = catalog_rename(a->db, t->objid, CATALOG_TYPE_COLUMN, c->fid, c->name, stub, false,
+                                 true);
+    if (err < 0 || (err = stub_add(t, stub, strlen(stub), c->fid,
+                                   c->fid <= RECORD_FID_FIXED_LAST ? c->cb_max : 0, c->field_flags,
+                                   offset)) < 0)
+        return err;
+    /* the column leaves the live list (its name and default go with the table: retired) */
+    db_column gone = t->columns[at];
+    memmove(&t->columns[at], &t->columns[at + 1], (t->column_count - at - 1) * sizeof *t->columns);
+    memmove(&t->record_offsets[at], &t->record_offsets[at + 1],
+            (t->column_count - at - 1) * sizeof *t->record_offsets);
+    t->column_count--;
+    if ((err = retire_reserve(t, 2)) >= 0 && (err = table_schema(t)) >= 0) {
+        retire(t, gone.name);
+        retire(t, gone.default_value);
+        return JET_errSuccess;
+    }
+    /* undo in memory (the batch's pages are discarded by the caller) */
+    memmove(&t->columns[at + 1], &t->columns[at], (t->column_count - at) * sizeof *t->columns);
+    memmove(&t->record_offsets[at + 1], &t->record_offsets[at],
+            (t->column_count - at) * sizeof *t->record_offsets);
+    t->columns[at] = gone;
+    t->record_offsets[at] = offset;
+    t->column_count++;
+    t->stub_count--;
+    osal_free(t->stubs[t->stub_count].name);
+    t->schema = saved;
+    return err;
+}
+
+JET_ERR db_delete_column(ese_table *t, const char *name)
+{
+    ddl_args a = {t->db, t, name, NULL};
+    return ddl(t->db, delete_column_step, &a);
+}
+
+/* One catalog record of a table being deleted. */
+typedef struct {
+    uint8_t key[CATALOG_KEY_SIZE];
+    uint16_t type;
+    char name[DB_NAME_MOST + 1];
+} doomed;
+
+static JET_ERR delete_table_step(void *context)
+{
+    ddl_args *a = context;
+    ese_database *db = a->db;
+    ese_table *t = a->t;
+    /* a transaction holding rows of the table (write locks, versions for snapshots) */
+    uint8_t prefix[4];
+    be32_store(prefix, t->objid);
+    omap_node *n = omap_seek(&db->rows, prefix, 4, BT_SEEK_GE);
+    if (n && n->cb_key >= 4 && !memcmp(n->key, prefix, 4))
+        return JET_errTableInUse;
+    if (db->dropped_count == db->dropped_cap) {
+        size_t cap = db->dropped_cap ? db->dropped_cap * 2 : 4;
+        ese_table **grown = osal_malloc(cap * sizeof *grown);
+        if (!grown)
+            return JET_errOutOfMemory;
+        if (db->dropped_count)
+            memcpy(grown, db->dropped, db->dropped_count * sizeof *grown);
+        osal_free(db->dropped);
+        db->dropped = grown;
+        db->dropped_cap = cap;
+    }
+    /* every catalog record of the table: the table, its columns (stubs too), indexes, LV */
+    doomed *list = NULL;
+    size_t count = 0, cap = 0;
+    uint8_t start[CATALOG_KEY_SIZE], *key = NULL, *rec = NULL;
+    size_t cap_key = 0, cap_rec = 0, cb_key = 0, cb_rec = 0;
+    catalog_key(t->objid, 0, 0, start);
+    ese_btcursor bc;
+    bt_cursor_init(&bc, &db->mso);
+    JET_ERR err = bt_cursor_seek(&bc, start, CATALOG_KEY_SIZE, BT_SEEK_GE);
+    for (; err >= 0; err = bt_cursor_next(&bc)) {
+        catalog_object o;
+        if ((err = cursor_fetch(&bc, &key, &cap_key, &cb_key, &rec, &cap_rec, &cb_rec)) < 0 ||
+            (err = catalog_object_decode(rec, cb_rec, db->page_size, &o)) < 0)
+            break;
+        if (o.objid_table != t->objid)
+            break;
+        if (count == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            doomed *grown = osal_malloc(ncap * sizeof *grown);
+            if (!grown) {
+                err = JET_errOutOfMemory;
+                break;
+            }
+            if (count)
+                memcpy(grown, list, count * sizeof *grown);
+            osal_free(list);
+            list = grown;
+            cap = ncap;
+        }
+        doomed *d = &list[count++];
+        memcpy(d->key, key, CATALOG_KEY_SIZE);
+        d->type = o.type;
+        size_t cb_name = o.name.data ? (o.name.cb > DB_NAME_MOST ? DB_NAME_MOST : o.name.cb) : 0;
+        if (cb_name)
+            memcpy(d->name, o.name.data, cb_name);
+        d->name[cb_name] = 0;
+    }
+    bt_cursor_release(&bc);
+    osal_free(key);
+    osal_free(rec);
+    if (err == JET_errNoCurrentRecord || err == JET_errRecordNotFound)
+        err = JET_errSuccess;
+    for (size_t i = 0; i < count && err >= 0; i++)
+        err = catalog_remove(db, list[i].key, t->objid, list[i].type, list[i].name,
+                             strlen(list[i].name), list[i].type == CATALOG_TYPE_TABLE);
+    osal_free(list);
+    /* the table's pages (its LV tree's are among them) go back to the database root, as
+     * ESE's space release of a deleted table's FDP */
+    space_extents ex = {0};
+    char msg[128];
+    if (err >= 0)
+        err = space_load_extents(db->store, t->pgno_fdp, &ex, msg, sizeof msg);
+    for (size_t i = 0; i < ex.owned_count && err >= 0; i++)
+        err = space_free_extent(db->store, SPACE_PGNO_DB_ROOT, ex.owned[i].first, ex.owned[i].last);
+    space_extents_free(&ex);
+    if (err < 0)
+        return err;
+    for (size_t i = 0; i < db->table_count; i++)
+        if (db->tables[i] == t) {
+            memmove(&db->tables[i], &db->tables[i + 1], (db->table_count - i - 1) * sizeof *db->tables);
+            db->table_count--;
+            break;
+        }
+    db->dropped[db->dropped_count++] = t;
+    return JET_errSuccess;
+}
+
+JET_ERR db_delete_table(ese_table *t)
+{
+    ddl_args a = {t->db, t, NULL, NULL};
+    return ddl(t->db, delete_table_step, &a);
 }
 
 /* ---- long values -------------------------------------------------------------------------- */

@@ -251,6 +251,22 @@ JET_ERR db_escrow_trx(ese_table *t, struct ese_trx *trx, const uint8_t *key, uin
  * JET_errColumnRedundant, ... as db_create_table. */
 JET_ERR db_add_column(ese_table *t, const db_column_def *def, uint16_t *pfid);
 
+/* JetRenameTable: JET_errInvalidName, JET_errTableDuplicate.  The caller makes sure no
+ * cursor is open on the table. */
+JET_ERR db_rename_table(ese_table *t, const char *new_name);
+/* JetRenameColumn: JET_errColumnNotFound, JET_errInvalidName, JET_errColumnDuplicate. */
+JET_ERR db_rename_column(ese_table *t, const char *name, const char *new_name);
+/* JetDeleteColumn: the catalog record becomes ESE's stub (Coltyp 0, Name
+ * "JetStub_<objidTable>_<fid>"), so the fid is never reused and fixed offsets stay valid;
+ * values in old rows are left where they are.  JET_errColumnNotFound, JET_errColumnInUse (a
+ * key column of the primary index; secondary indexes are the caller's to check). */
+JET_ERR db_delete_column(ese_table *t, const char *name);
+/* JetDeleteTable: every catalog record of the table (table, columns, indexes, LV tree) is
+ * removed and its pages go back to the database root, in one commit.  The caller makes sure no
+ * cursor is open on it; JET_errTableInUse while a transaction holds rows of it.  t stays
+ * allocated (unlisted) until the database closes. */
+JET_ERR db_delete_table(ese_table *t);
+
 /* Copy out the record stored under key (osal_malloc'd).  JET_errRecordNotFound. */
 JET_ERR db_lookup(ese_table *t, const uint8_t *key, uint32_t cb_key, uint8_t **prec, size_t *pcb);
 
