@@ -26,6 +26,13 @@
 #include "osal.h"
 #include "record.h"
 
+/* A table handle for a call that changes something, on the transaction's own thread. */
+static JET_ERR table_for_change(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb)
+{
+    JET_ERR err = api_table_get(sesid, tableid, ptb);
+    return err < 0 ? err : trx_check_caller((*ptb)->trx);
+}
+
 JET_ERR JET_API JetSetColumns(JET_SESID sesid, JET_TABLEID tableid, JET_SETCOLUMN *psetcolumn,
                               ESE_ULONG csetcolumn)
 {
@@ -84,10 +91,8 @@ JET_ERR JET_API JetEscrowUpdate(JET_SESID sesid, JET_TABLEID tableid, JET_COLUMN
                                 ESE_ULONG *pcbOldActual, JET_GRBIT grbit)
 {
     api_table *tb;
-    JET_ERR err = api_table_get(sesid, tableid, &tb);
+    JET_ERR err = table_for_change(sesid, tableid, &tb);
     if (err < 0)
-        return err;
-    if ((err = trx_check_caller(tb->trx)) < 0)
         return err;
     if (grbit & JET_bitEscrowNoRollback)
         return JET_errFeatureNotAvailable; /* libese gap: every escrow update rolls back */
@@ -143,10 +148,8 @@ JET_ERR JET_API JetAddColumnW(JET_SESID sesid, JET_TABLEID tableid, const WCHAR 
                               ESE_ULONG cbDefault, JET_COLUMNID *pcolumnid)
 {
     api_table *tb;
-    JET_ERR err = api_table_get(sesid, tableid, &tb);
+    JET_ERR err = table_for_change(sesid, tableid, &tb);
     if (err < 0)
-        return err;
-    if ((err = trx_check_caller(tb->trx)) < 0)
         return err;
     if (!szColumnName || !pcolumndef || pcolumndef->cbStruct != sizeof(JET_COLUMNDEF) ||
         (!pvDefault && cbDefault))

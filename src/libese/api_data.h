@@ -112,6 +112,9 @@ typedef struct api_table {
 /* ---- registry (api_database.c); callers hold g_engine.lock ---------------------------------- */
 JET_ERR api_dbid_find_locked(JET_SESID sesid, JET_DBID dbid, api_dbid **pd);
 JET_ERR api_table_register_locked(api_table *tb);
+/* The database a session opened as dbid (takes g_engine.lock itself): JET_errInvalidSesid,
+ * JET_errInvalidDatabaseId. */
+JET_ERR api_dbid_database(JET_SESID sesid, JET_DBID dbid, api_db **padb);
 JET_ERR api_table_find_locked(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb);
 /* How many table handles (of any session) are open on a table (JetDeleteTable and
  * JetRenameTable refuse with JET_errTableInUse). */

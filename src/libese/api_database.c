@@ -71,6 +71,19 @@ JET_ERR api_dbid_find_locked(JET_SESID sesid, JET_DBID dbid, api_dbid **pd)
     return JET_errInvalidDatabaseId;
 }
 
+JET_ERR api_dbid_database(JET_SESID sesid, JET_DBID dbid, api_db **padb)
+{
+    pthread_mutex_lock(&g_engine.lock);
+    ese_session *s;
+    api_dbid *d = NULL;
+    JET_ERR err = session_find_locked(sesid, &s);
+    if (err == JET_errSuccess)
+        err = api_dbid_find_locked(sesid, dbid, &d);
+    *padb = d ? d->adb : NULL;
+    pthread_mutex_unlock(&g_engine.lock);
+    return err;
+}
+
 JET_ERR api_table_register_locked(api_table *tb)
 {
     JET_ERR err = engine_reserve_locked((void ***)&g_tables, g_table_count, &g_table_cap);

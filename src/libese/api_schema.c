@@ -28,6 +28,7 @@
  * The temporary tables' columns have the types ESE gives them (info.cxx's column
  * definitions for the W entry points: Unicode text, Long, Short, LongBinary default).
  */
+#include <stdlib.h>
 #include <string.h>
 
 #include "api_data.h"
@@ -42,20 +43,6 @@
 
 #define COUNTRY_DEFAULT 1u
 #define LANGID_DEFAULT 0x409u
-
-/* The database a session opened as dbid. */
-static JET_ERR database_of(JET_SESID sesid, JET_DBID dbid, api_db **padb)
-{
-    pthread_mutex_lock(&g_engine.lock);
-    ese_session *s;
-    api_dbid *d = NULL;
-    JET_ERR err = session_find_locked(sesid, &s);
-    if (err == JET_errSuccess)
-        err = api_dbid_find_locked(sesid, dbid, &d);
-    *padb = d ? d->adb : NULL;
-    pthread_mutex_unlock(&g_engine.lock);
-    return err;
-}
 
 /* A table of a database by UTF-16 name: JET_errObjectNotFound. */
 static JET_ERR table_named(api_db *adb, const WCHAR *wname, ese_table **pt)
@@ -129,6 +116,17 @@ static uint32_t utf16_bytes(const char *name, uint8_t *buf)
     return 2 * n;
 }
 
+static int by_column_name(const void *a, const void *b)
+{
+    return compare_names((*(const db_column *const *)a)->name, (*(const db_column *const *)b)->name);
+}
+
+static int by_columnid(const void *a, const void *b)
+{
+    uint16_t x = (*(const db_column *const *)a)->fid, y = (*(const db_column *const *)b)->fid;
+    return (x > y) - (x < y);
+}
+
 static JET_ERR column_list(JET_SESID sesid, ese_table *t, uint32_t level, JET_COLUMNLIST *out)
 {
     size_t n = table_column_count(t);
@@ -137,16 +135,8 @@ static JET_ERR column_list(JET_SESID sesid, ese_table *t, uint32_t level, JET_CO
         return JET_errOutOfMemory;
     for (size_t i = 0; i < n; i++)
         order[i] = table_column_at(t, i);
-    /* insertion sort: a table has at most a few hundred columns */
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0; j--) {
-            const db_column *a = order[j - 1], *b = order[j];
-            bool swap = level == JET_ColInfoListSortColumnid ? a->fid > b->fid : compare_names(a->name, b->name) > 0;
-            if (!swap)
-                break;
-            order[j - 1] = b;
-            order[j] = a;
-        }
+    qsort(order, n, sizeof *order,
+          level == JET_ColInfoListSortColumnid ? by_columnid : by_column_name);
     api_list_column cols[CL_COUNT] = {
         [CL_PRESENTATION_ORDER] = {JET_coltypLong, 0},
         [CL_NAME] = {JET_coltypText, JET_CP_UNICODE},
@@ -302,7 +292,7 @@ JET_ERR JET_API JetGetColumnInfoW(JET_SESID sesid, JET_DBID dbid, const WCHAR *s
 {
     api_db *adb;
     ese_table *t;
-    JET_ERR err = database_of(sesid, dbid, &adb);
+    JET_ERR err = api_dbid_database(sesid, dbid, &adb);
     if (err < 0 || (err = table_named(adb, szTableName, &t)) < 0)
         return err;
     return column_info(sesid, t, pColumnNameOrId, pvResult, cbMax, InfoLevel);
@@ -362,9 +352,9 @@ static JET_ERR object_row(api_list_table *lt, const char *name, const JET_OBJECT
     return api_list_table_append_row(lt, v);
 }
 
-static int compare_tables(ese_table *a, ese_table *b)
+static int by_table_name(const void *a, const void *b)
 {
-    return compare_names(table_name(a), table_name(b));
+    return compare_names(table_name(*(ese_table *const *)a), table_name(*(ese_table *const *)b));
 }
 
 static JET_ERR object_list(JET_SESID sesid, api_db *adb, bool stats, JET_OBJECTLIST *out)
@@ -377,12 +367,7 @@ static JET_ERR object_list(JET_SESID sesid, api_db *adb, bool stats, JET_OBJECTL
         return JET_errOutOfMemory;
     for (size_t i = 0; i < n; i++)
         order[i] = db_table_at(adb->db, i);
-    for (size_t i = 1; i < n; i++)
-        for (size_t j = i; j > 0 && compare_tables(order[j - 1], order[j]) > 0; j--) {
-            ese_table *x = order[j - 1];
-            order[j - 1] = order[j];
-            order[j] = x;
-        }
+    qsort(order, n, sizeof *order, by_table_name);
     api_list_column cols[OL_COUNT] = {
         [OL_CONTAINER] = {JET_coltypText, JET_CP_UNICODE},
         [OL_NAME] = {JET_coltypText, JET_CP_UNICODE},
@@ -444,7 +429,7 @@ JET_ERR JET_API JetGetObjectInfoW(JET_SESID sesid, JET_DBID dbid, JET_OBJTYP obj
                                   void *pvResult, ESE_ULONG cbMax, ESE_ULONG InfoLevel)
 {
     api_db *adb;
-    JET_ERR err = database_of(sesid, dbid, &adb);
+    JET_ERR err = api_dbid_database(sesid, dbid, &adb);
     if (err < 0)
         return err;
     if (!pvResult)
@@ -522,7 +507,7 @@ JET_ERR JET_API JetGetTableInfoW(JET_SESID sesid, JET_TABLEID tableid, void *pvR
 static JET_ERR idle_table(JET_SESID sesid, JET_DBID dbid, const WCHAR *wname, api_db **padb,
                           ese_table **pt)
 {
-    JET_ERR err = database_of(sesid, dbid, padb);
+    JET_ERR err = api_dbid_database(sesid, dbid, padb);
     if (err < 0)
         return err;
     if (!wname)

@@ -126,14 +126,8 @@ JET_ERR JET_API JetOpenTableW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szTab
     (void)grbit;        /* DenyRead / DenyWrite / ReadOnly: not enforced yet */
     if (!szTableName || !ptableid)
         return JET_errInvalidParameter;
-    pthread_mutex_lock(&g_engine.lock);
-    ese_session *s;
-    api_dbid *d = NULL;
-    JET_ERR err = session_find_locked(sesid, &s);
-    if (err == JET_errSuccess)
-        err = api_dbid_find_locked(sesid, dbid, &d);
-    api_db *adb = d ? d->adb : NULL;
-    pthread_mutex_unlock(&g_engine.lock);
+    api_db *adb;
+    JET_ERR err = api_dbid_database(sesid, dbid, &adb);
     if (err < 0)
         return err;
     char *name = utf16_to_utf8(szTableName, &err);

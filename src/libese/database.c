@@ -281,34 +281,49 @@ static void retire(ese_table *t, void *p)
         t->retired[t->retired_count++] = p;
 }
 
-static JET_ERR table_add_column(ese_table *t, const char *name, size_t cb_name, uint16_t fid,
-                                JET_COLTYP coltyp, uint32_t cb_max, uint16_t code_page,
-                                uint32_t field_flags, uint16_t record_offset)
+/* Append a column (its name copied) with its record offset to one of a table's column lists
+ * (the live columns or the stubs); the old arrays are retired.  The new entry in *pentry. */
+static JET_ERR column_list_append(ese_table *t, db_column **plist, uint16_t **poffsets,
+                                  size_t *pcount, const db_column *column, size_t cb_name,
+                                  uint16_t record_offset, db_column **pentry)
 {
-    db_column *cols = osal_malloc((t->column_count + 1) * sizeof *cols);
-    uint16_t *offs = osal_malloc((t->column_count + 1) * sizeof *offs);
+    size_t n = *pcount;
+    db_column *cols = osal_malloc((n + 1) * sizeof *cols);
+    uint16_t *offs = osal_malloc((n + 1) * sizeof *offs);
     char *nm = osal_malloc(cb_name + 1);
-    JET_ERR err = retire_reserve(t, 3);
+    JET_ERR err = retire_reserve(t, 2);
     if (!cols || !offs || !nm || err < 0) {
         osal_free(cols);
         osal_free(offs);
         osal_free(nm);
         return JET_errOutOfMemory;
     }
-    if (t->column_count) {
-        memcpy(cols, t->columns, t->column_count * sizeof *cols);
-        memcpy(offs, t->record_offsets, t->column_count * sizeof *offs);
+    if (n) {
+        memcpy(cols, *plist, n * sizeof *cols);
+        memcpy(offs, *poffsets, n * sizeof *offs);
     }
-    memcpy(nm, name, cb_name);
+    memcpy(nm, column->name, cb_name);
     nm[cb_name] = 0;
-    cols[t->column_count] = (db_column){nm, fid, coltyp, cb_max, code_page, field_flags, NULL, 0};
-    offs[t->column_count] = record_offset;
-    retire(t, t->columns);
-    retire(t, t->record_offsets);
-    t->columns = cols;
-    t->record_offsets = offs;
-    t->column_count++;
+    cols[n] = *column;
+    cols[n].name = nm;
+    offs[n] = record_offset;
+    retire(t, *plist);
+    retire(t, *poffsets);
+    *plist = cols;
+    *poffsets = offs;
+    *pcount = n + 1;
+    if (pentry)
+        *pentry = &cols[n];
     return JET_errSuccess;
+}
+
+static JET_ERR table_add_column(ese_table *t, const char *name, size_t cb_name, uint16_t fid,
+                                JET_COLTYP coltyp, uint32_t cb_max, uint16_t code_page,
+                                uint32_t field_flags, uint16_t record_offset)
+{
+    db_column c = {(char *)name, fid, coltyp, cb_max, code_page, field_flags, NULL, 0};
+    return column_list_append(t, &t->columns, &t->record_offsets, &t->column_count, &c, cb_name,
+                              record_offset, NULL);
 }
 
 /* Keep a deleted column's place (see ese_table.stubs).  Its values are read as bytes: a fixed
@@ -317,25 +332,13 @@ static JET_ERR table_add_column(ese_table *t, const char *name, size_t cb_name, 
 static JET_ERR stub_add(ese_table *t, const char *name, size_t cb_name, uint16_t fid,
                         uint32_t space_usage, uint32_t field_flags, uint16_t record_offset)
 {
-    db_column *stubs = osal_malloc((t->stub_count + 1) * sizeof *stubs);
-    uint16_t *offs = osal_malloc((t->stub_count + 1) * sizeof *offs);
-    char *nm = osal_malloc(cb_name + 1);
-    JET_ERR err = retire_reserve(t, 2);
-    if (!stubs || !offs || !nm || err < 0) {
-        osal_free(stubs);
-        osal_free(offs);
-        osal_free(nm);
-        return JET_errOutOfMemory;
-    }
-    if (t->stub_count) {
-        memcpy(stubs, t->stubs, t->stub_count * sizeof *stubs);
-        memcpy(offs, t->stub_offsets, t->stub_count * sizeof *offs);
-    }
-    memcpy(nm, name, cb_name);
-    nm[cb_name] = 0;
-    db_column *c = &stubs[t->stub_count];
-    *c = (db_column){nm, fid, JET_coltypLongBinary, 0, 0, field_flags & RECORD_FIELD_MULTIVALUED,
-                     NULL, 0};
+    db_column stub = {(char *)name, fid, JET_coltypLongBinary, 0, 0,
+                      field_flags & RECORD_FIELD_MULTIVALUED, NULL, 0};
+    db_column *c;
+    JET_ERR err = column_list_append(t, &t->stubs, &t->stub_offsets, &t->stub_count, &stub, cb_name,
+                                     record_offset, &c);
+    if (err < 0)
+        return err;
     if (fid <= RECORD_FID_FIXED_LAST) {
         c->coltyp = JET_coltypBinary;
         c->cb_max = space_usage;
@@ -343,12 +346,6 @@ static JET_ERR stub_add(ese_table *t, const char *name, size_t cb_name, uint16_t
         c->coltyp = JET_coltypBinary;
         c->cb_max = JET_cbColumnMost;
     }
-    offs[t->stub_count] = record_offset;
-    retire(t, t->stubs);
-    retire(t, t->stub_offsets);
-    t->stubs = stubs;
-    t->stub_offsets = offs;
-    t->stub_count++;
     return JET_errSuccess;
 }
 
