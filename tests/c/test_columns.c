@@ -641,6 +641,10 @@ static void test_set_retrieve_columns(void)
     CHECK_ERR(JetPrepareUpdate(e.ses, t, JET_prepCancel), JET_errSuccess);
     CHECK_ERR(JetSetColumns(e.ses, t + 1000, sc, 1), JET_errInvalidTableId);
     CHECK_ERR(JetRetrieveColumns(e.ses, t, NULL, 1), JET_errInvalidParameter);
+    CHECK_ERR(JetPrepareUpdate(e.ses, t, JET_prepReplace), JET_errSuccess);
+    CHECK_ERR(JetSetColumns(e.ses, t, NULL, 1), JET_errInvalidParameter);
+    CHECK_ERR(JetSetColumns(e.ses, t, NULL, 0), JET_errSuccess);
+    CHECK_ERR(JetPrepareUpdate(e.ses, t, JET_prepCancel), JET_errSuccess);
     env_stop(&e);
 }
 

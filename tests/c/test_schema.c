@@ -153,6 +153,24 @@ static void test_column_list(void)
                                 &ri), JET_wrnColumnNull);
     CHECK_ERR(JetRetrieveColumn(e.ses, cl.tableid, 99, w, sizeof w, &cb, 0, NULL),
               JET_errColumnNotFound);
+    /* JetRetrieveColumns works on a list table too (learn.microsoft.com "JetRetrieveColumns
+     * Function"): each element as JetRetrieveColumn, the first error stops the call */
+    uint32_t colid = 0;
+    WCHAR wname[8];
+    JET_RETRIEVECOLUMN rc[3];
+    memset(rc, 0, sizeof rc);
+    rc[0] = (JET_RETRIEVECOLUMN){cl.columnidcolumnid, &colid, 4, 0, 0, 0, 1, 0, 0};
+    rc[1] = (JET_RETRIEVECOLUMN){cl.columnidcolumnname, wname, 2, 0, 0, 0, 1, 0, 0};
+    rc[2] = (JET_RETRIEVECOLUMN){cl.columnidDefault, NULL, 0, 0, 0, 0, 1, 0, 0};
+    CHECK_ERR(JetRetrieveColumns(e.ses, cl.tableid, rc, 3), JET_errSuccess);
+    CHECK(colid == 128 && rc[0].cbActual == 4 && rc[0].err == JET_errSuccess);
+    CHECK(rc[1].err == JET_wrnBufferTruncated && rc[1].cbActual == 8 && wname[0] == 'N');
+    CHECK(rc[2].err == JET_wrnColumnNull);
+    rc[1].columnid = 77;
+    CHECK_ERR(JetRetrieveColumns(e.ses, cl.tableid, rc, 3), JET_errColumnNotFound);
+    CHECK(rc[1].err == JET_errColumnNotFound);
+    CHECK_ERR(JetRetrieveColumns(e.ses, cl.tableid, NULL, 1), JET_errInvalidParameter);
+    CHECK_ERR(JetSetColumns(e.ses, cl.tableid, NULL, 0), JET_errInvalidTableId);
     /* a list table is not a database table */
     CHECK_ERR(JetPrepareUpdate(e.ses, cl.tableid, JET_prepInsert), JET_errInvalidTableId);
     CHECK_ERR(JetCloseTable(e.ses, cl.tableid), JET_errSuccess);
