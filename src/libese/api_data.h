@@ -76,9 +76,10 @@ typedef enum {
 
 typedef struct api_set_value {
     uint16_t fid;
-    uint8_t *data;        /* osal_malloc'd (NULL for NULL / empty) */
+    uint32_t off;         /* the bytes: api_table.set_buf + off (cb 0: NULL or empty) */
     uint32_t cb;
     bool zero_length;
+    uint32_t itag;        /* multi-valued columns: JET_SETINFO.itagSequence */
 } api_set_value;
 
 typedef struct api_table {
@@ -107,6 +108,9 @@ typedef struct api_table {
      * key beside cur_key, and the index's name for JetGetCurrentIndex */
     uint8_t cur_bm[DB_KEY_MOST + 1];
     uint32_t cb_cur_bm;
+    uint8_t *set_buf;                   /* the prepared update's value bytes, reused across
+                                         * updates so JetSetColumn(s) allocate nothing once warm */
+    size_t set_used, set_cap;
 } api_table;
 
 /* ---- The current index (api_index.c; the seam with the cursor calls) ------------------------
@@ -153,7 +157,13 @@ JET_ERR api_parse_index_key(const WCHAR *szKey, uint32_t cbKey, char **names, bo
 /* ---- registry (api_database.c); callers hold g_engine.lock ---------------------------------- */
 JET_ERR api_dbid_find_locked(JET_SESID sesid, JET_DBID dbid, api_dbid **pd);
 JET_ERR api_table_register_locked(api_table *tb);
+/* The database a session opened as dbid (takes g_engine.lock itself): JET_errInvalidSesid,
+ * JET_errInvalidDatabaseId. */
+JET_ERR api_dbid_database(JET_SESID sesid, JET_DBID dbid, api_db **padb);
 JET_ERR api_table_find_locked(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb);
+/* How many table handles (of any session) are open on a table (JetDeleteTable and
+ * JetRenameTable refuse with JET_errTableInUse). */
+uint32_t api_table_handles_locked(const ese_table *t);
 /* Unregister and free a table handle (memory only: no I/O). */
 void api_table_remove_locked(api_table *tb);
 /* The key columns of a table (objid) of a database, or NULL. */
@@ -169,6 +179,17 @@ JET_ERR api_table_get(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb);
 /* The same without the instance check: for calls that only drop memory (cancelling an update)
  * and must work on an unusable instance too. */
 JET_ERR api_table_get_any(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb);
+
+/* JetSetColumn / JetRetrieveColumn on a table handle already checked (api_table.c), for
+ * JetSetColumns / JetRetrieveColumns (api_columns.c); api_count_values counts a column's values
+ * in the current row (JET_RETRIEVECOLUMN.itagSequence 0); api_current_key gives the current
+ * row's primary key (JET_errNoCurrentRecord / JET_errRecordDeleted) for JetEscrowUpdate. */
+JET_ERR api_count_values(api_table *tb, JET_COLUMNID columnid, JET_GRBIT grbit, uint32_t *pcount);
+JET_ERR api_current_key(api_table *tb, const uint8_t **pkey, uint32_t *pcb_key);
+JET_ERR api_set_column(api_table *tb, JET_COLUMNID columnid, const void *pvData, ESE_ULONG cbData,
+                       JET_GRBIT grbit, const JET_SETINFO *psetinfo);
+JET_ERR api_retrieve_column(api_table *tb, JET_COLUMNID columnid, void *pvData, ESE_ULONG cbData,
+                            ESE_ULONG *pcbActual, JET_GRBIT grbit, JET_RETINFO *pretinfo);
 
 /* ---- hooks for session.c and instance.c ---------------------------------------------------- */
 /* Close every table and dbid of a session (memory only; caller holds g_engine.lock). */
@@ -195,5 +216,51 @@ void api_backup_databases_free(api_backup_db *dbs, size_t count);
 /* The attached, logged database of the instance a file name (UTF-8) names, by canonical path:
  * JET_errDatabaseNotFound when none.  out->identity is osal_malloc'd. */
 JET_ERR api_backup_find_database(ese_instance *inst, const char *path, api_backup_db *out);
+
+/* ---- temporary list tables (api_list.c; the schema part of issue 5) -------------------------
+ *
+ * A read-only JET_TABLEID over rows built in memory, for the Jet calls that answer with a
+ * temporary table (JET_ColInfoList..., JET_ObjInfoList..., JET_IdxInfoList...).  JetMove
+ * (First / Last / Next / Previous / by n, JET_errNoCurrentRecord past either end),
+ * JetRetrieveColumn and JetRetrieveColumns (pcbActual, JET_wrnBufferTruncated, JET_wrnColumnNull,
+ * ibLongValue; itagSequence > 1 reads NULL) and JetCloseTable work on it; every other table call
+ * answers JET_errInvalidTableId.  It belongs to the session that made it and is freed by
+ * JetCloseTable or JetEndSession (a rollback leaves it open).
+ *
+ * Use: api_list_table_create (columns: their types; column i has JET_COLUMNID i + 1, see
+ * API_LIST_COLUMNID), api_list_table_append_row once per row (one api_list_value per column,
+ * copied), then api_list_table_open, which registers it and gives the JET_TABLEID (positioned
+ * before the first row; move first as ESENT callers do).  Before open, api_list_table_discard
+ * frees it; open frees it itself when it fails.  Values are the bytes JetRetrieveColumn returns
+ * (numbers little-endian; Unicode text UTF-16LE without a terminator). */
+typedef struct api_list_column {
+    JET_COLTYP coltyp;     /* reported to callers who ask; the bytes are not checked */
+    uint16_t cp;           /* text columns: 1200 or 1252 */
+} api_list_column;
+
+typedef struct api_list_value {
+    const void *data;      /* NULL: the column is NULL in this row */
+    uint32_t cb;
+} api_list_value;
+
+#define API_LIST_COLUMNID(i) ((JET_COLUMNID)((i) + 1))
+
+typedef struct api_list_table api_list_table;
+
+JET_ERR api_list_table_create(JET_SESID sesid, const api_list_column *cols, size_t ncols,
+                              api_list_table **plist);
+JET_ERR api_list_table_append_row(api_list_table *lt, const api_list_value *values);
+size_t api_list_table_row_count(const api_list_table *lt);
+JET_ERR api_list_table_open(api_list_table *lt, JET_TABLEID *ptableid);
+void api_list_table_discard(api_list_table *lt);
+/* For the table calls (api_table.c): the session's list table with this id, or NULL. */
+api_list_table *api_list_table_find(JET_SESID sesid, JET_TABLEID tableid);
+JET_ERR api_list_table_move(api_list_table *lt, ESE_LONG cRow);
+JET_ERR api_list_table_retrieve(api_list_table *lt, JET_COLUMNID columnid, void *pvData,
+                                ESE_ULONG cbData, ESE_ULONG *pcbActual, JET_RETINFO *pretinfo);
+/* JetCloseTable of a list table: JET_errInvalidTableId when it is none of the session's. */
+JET_ERR api_list_table_close(JET_SESID sesid, JET_TABLEID tableid);
+/* JetEndSession (api_session_end_locked): free the session's lists; g_engine.lock held. */
+void api_list_session_end_locked(JET_SESID sesid);
 
 #endif /* LIBESE_API_DATA_H */

@@ -18,8 +18,7 @@
  *     session has it open (dbid or table): JET_errDatabaseInUse;
  *   - a dbid another session opened, or one closed: JET_errInvalidDatabaseId.
  * libese gaps (JET_errFeatureNotAvailable): template tables, callbacks,
- * default values and the column options database.h lacks (autoincrement, version, escrow,
- * multi-valued).
+ * the column options database.c refuses (column_add: Finalize, DeleteOnZero, ...).
  */
 #define _DEFAULT_SOURCE /* realpath */
 #include <errno.h>
@@ -73,6 +72,19 @@ JET_ERR api_dbid_find_locked(JET_SESID sesid, JET_DBID dbid, api_dbid **pd)
     return JET_errInvalidDatabaseId;
 }
 
+JET_ERR api_dbid_database(JET_SESID sesid, JET_DBID dbid, api_db **padb)
+{
+    pthread_mutex_lock(&g_engine.lock);
+    ese_session *s;
+    api_dbid *d = NULL;
+    JET_ERR err = session_find_locked(sesid, &s);
+    if (err == JET_errSuccess)
+        err = api_dbid_find_locked(sesid, dbid, &d);
+    *padb = d ? d->adb : NULL;
+    pthread_mutex_unlock(&g_engine.lock);
+    return err;
+}
+
 JET_ERR api_table_register_locked(api_table *tb)
 {
     JET_ERR err = engine_reserve_locked((void ***)&g_tables, g_table_count, &g_table_cap);
@@ -94,11 +106,18 @@ JET_ERR api_table_find_locked(JET_SESID sesid, JET_TABLEID tableid, api_table **
     return JET_errInvalidTableId;
 }
 
+uint32_t api_table_handles_locked(const ese_table *t)
+{
+    uint32_t n = 0;
+    for (size_t i = 0; i < g_table_count; i++)
+        n += g_tables[i]->t == t;
+    return n;
+}
+
 static void clear_values(api_table *tb)
 {
-    for (size_t i = 0; i < tb->value_count; i++)
-        osal_free(tb->values[i].data);
     tb->value_count = 0;
+    tb->set_used = 0;
 }
 
 void api_table_remove_locked(api_table *tb)
@@ -108,6 +127,7 @@ void api_table_remove_locked(api_table *tb)
     db_cursor_close(tb->cursor);
     clear_values(tb);
     osal_free(tb->values);
+    osal_free(tb->set_buf);
     osal_free(tb->rec);
     osal_free(tb);
 }
@@ -206,6 +226,7 @@ void api_session_level_locked(JET_SESID sesid, uint32_t level, bool rollback)
 
 void api_session_end_locked(JET_SESID sesid)
 {
+    api_list_session_end_locked(sesid);
     for (size_t i = g_table_count; i-- > 0;)
         if (g_tables[i]->sesid == sesid)
             api_table_remove_locked(g_tables[i]);
@@ -790,8 +811,6 @@ JET_ERR JET_API JetGetDatabaseFileInfoW(const WCHAR *szDatabaseName, void *pvRes
 
 /* ---- JetCreateTableColumnIndex2W -------------------------------------------------------------- */
 
-#define COLUMN_GRBITS_SUPPORTED (JET_bitColumnFixed | JET_bitColumnTagged | JET_bitColumnNotNULL)
-
 /* Parse an index key "+a\0-b\0\0" (cbKey bytes) into names (UTF-8, osal_malloc'd) and
  * directions. */
 JET_ERR api_parse_index_key(const WCHAR *szKey, uint32_t cbKey, char **names, bool *descending,
@@ -884,8 +903,8 @@ JET_ERR JET_API JetCreateTableColumnIndex2W(JET_SESID sesid, JET_DBID dbid,
             err = JET_errInvalidParameter;
             goto done;
         }
-        if ((c->grbit & ~(JET_GRBIT)COLUMN_GRBITS_SUPPORTED) || c->pvDefault || c->cbDefault) {
-            err = JET_errFeatureNotAvailable; /* libese gap: see the file comment */
+        if (!c->pvDefault && c->cbDefault) {
+            err = JET_errInvalidParameter;
             goto done;
         }
         if (!(cols[i].name = utf16_to_utf8(c->szColumnName, &err)))
@@ -893,7 +912,9 @@ JET_ERR JET_API JetCreateTableColumnIndex2W(JET_SESID sesid, JET_DBID dbid,
         cols[i].coltyp = c->coltyp;
         cols[i].cb_max = c->cbMax;
         cols[i].code_page = (uint16_t)c->cp;
-        cols[i].grbit = c->grbit;
+        cols[i].grbit = c->grbit; /* the options database.c accepts: column_add */
+        cols[i].default_value = c->cbDefault ? c->pvDefault : NULL;
+        cols[i].cb_default = c->cbDefault;
     }
     /* the primary index (one at most: JET_errIndexHasPrimary) and the secondary ones (i5-index) */
     if (ptc->cIndexes && !(sec = osal_calloc(ptc->cIndexes, sizeof *sec))) {

@@ -1,6 +1,6 @@
 /*
  * api_table.c -- tables and records through the Jet API: JetOpenTableW, JetCloseTable,
- * JetGetTableColumnInfoW, JetPrepareUpdate, JetSetColumn, JetUpdate, JetDelete,
+ * JetPrepareUpdate, JetSetColumn, JetUpdate, JetDelete,
  * JetRetrieveColumn, JetMove, JetMakeKey, JetSeek.
  *
  * Behaviour and errors as the ESENT reference documents them (learn.microsoft.com,
@@ -32,8 +32,10 @@
  * changed it after this one began), JET_errVersionStoreOutOfMemory (the write-set limit),
  * JET_errTransReadOnly, and JET_errSessionSharingViolation when called from another thread than
  * the transaction's (JetPrepareUpdate too).
- * libese gaps (JET_errFeatureNotAvailable): multi-valued and partial long-value set/retrieve
- * options, JET_prepInsertCopy, index ranges, seeks on tables without a primary index.
+ * Column options, multi-values, defaults and JET_prepInsertCopy: src/libese/DESIGN.md
+ * "Column options" and docs/contract/columns-and-schema.md.
+ * libese gaps (JET_errFeatureNotAvailable): partial long-value set/retrieve options, index
+ * ranges, seeks on tables without a primary index.
  */
 #include <string.h>
 
@@ -142,14 +144,8 @@ JET_ERR JET_API JetOpenTableW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szTab
     (void)grbit;        /* DenyRead / DenyWrite / ReadOnly: not enforced yet */
     if (!szTableName || !ptableid)
         return JET_errInvalidParameter;
-    pthread_mutex_lock(&g_engine.lock);
-    ese_session *s;
-    api_dbid *d = NULL;
-    JET_ERR err = session_find_locked(sesid, &s);
-    if (err == JET_errSuccess)
-        err = api_dbid_find_locked(sesid, dbid, &d);
-    api_db *adb = d ? d->adb : NULL;
-    pthread_mutex_unlock(&g_engine.lock);
+    api_db *adb;
+    JET_ERR err = api_dbid_database(sesid, dbid, &adb);
     if (err < 0)
         return err;
     char *name = utf16_to_utf8(szTableName, &err);
@@ -173,55 +169,9 @@ JET_ERR JET_API JetCloseTable(JET_SESID sesid, JET_TABLEID tableid)
     if (err == JET_errSuccess)
         api_table_remove_locked(tb);
     pthread_mutex_unlock(&g_engine.lock);
+    if (err == JET_errInvalidTableId)
+        return api_list_table_close(sesid, tableid); /* a temporary list table (api_list.c) */
     return err;
-}
-
-/* ---- column information ------------------------------------------------------------------------ */
-
-JET_ERR JET_API JetGetTableColumnInfoW(JET_SESID sesid, JET_TABLEID tableid,
-                                       const WCHAR *szColumnName, void *pvResult,
-                                       ESE_ULONG cbMax, ESE_ULONG InfoLevel)
-{
-    api_table *tb;
-    JET_ERR err = api_table_get(sesid, tableid, &tb);
-    if (err < 0)
-        return err;
-    if (InfoLevel != JET_ColInfo && InfoLevel != JET_ColInfoByColid)
-        return JET_errInvalidParameter; /* the other levels: not yet */
-    if (!pvResult || !szColumnName)
-        return JET_errInvalidParameter;
-    if (cbMax < sizeof(JET_COLUMNDEF))
-        return JET_errBufferTooSmall;
-    const db_column *c;
-    if (InfoLevel == JET_ColInfoByColid) {
-        /* "JET_ColInfoByColid: szColumnName is interpreted as a pointer to a JET_COLUMNID" */
-        JET_COLUMNID colid;
-        memcpy(&colid, szColumnName, sizeof colid);
-        c = column_by_fid(tb->t, colid);
-    } else {
-        char *name = utf16_to_utf8(szColumnName, &err);
-        if (!name)
-            return err;
-        c = table_find_column(tb->t, name);
-        osal_free(name);
-    }
-    if (!c)
-        return JET_errColumnNotFound;
-    JET_COLUMNDEF def;
-    memset(&def, 0, sizeof def);
-    def.cbStruct = sizeof def;
-    def.columnid = c->fid;
-    def.coltyp = c->coltyp;
-    if (record_coltyp_is_text(c->coltyp)) {
-        def.cp = c->code_page;
-        def.langid = 0x409;
-        def.wCountry = 1;
-    }
-    uint32_t fixed = record_coltyp_fixed_size(c->coltyp);
-    def.cbMax = fixed ? fixed : c->cb_max;
-    def.grbit = record_grbit_from_field_flags(c->fid, c->field_flags);
-    memcpy(pvResult, &def, sizeof def);
-    return JET_errSuccess;
 }
 
 /* ---- the current record ------------------------------------------------------------------------ */
@@ -334,6 +284,9 @@ JET_ERR JET_API JetMove(JET_SESID sesid, JET_TABLEID tableid, ESE_LONG cRow, JET
     (void)grbit; /* JET_bitMoveKeyNE: every primary key is unique */
     api_table *tb;
     JET_ERR err = api_table_get(sesid, tableid, &tb);
+    api_list_table *lt;
+    if (err == JET_errInvalidTableId && (lt = api_list_table_find(sesid, tableid)))
+        return api_list_table_move(lt, cRow);
     if (err < 0)
         return err;
     uint64_t gen = generation_of(tb->adb);
@@ -396,10 +349,104 @@ JET_ERR JET_API JetSeek(JET_SESID sesid, JET_TABLEID tableid, JET_GRBIT grbit)
 
 static void cancel_update(api_table *tb)
 {
-    for (size_t i = 0; i < tb->value_count; i++)
-        osal_free(tb->values[i].data);
     tb->value_count = 0;
+    tb->set_used = 0;
     tb->prep = API_PREP_NONE;
+}
+
+/* Append a value to the prepared update (its bytes into the reused set_buf).  With replace,
+ * an earlier value of the same column is overwritten (the last value set wins). */
+static JET_ERR stage_value(api_table *tb, uint16_t fid, const void *data, uint32_t cb,
+                           bool zero_length, uint32_t itag, bool replace)
+{
+    if (tb->set_used + cb > tb->set_cap) {
+        size_t cap = tb->set_cap ? tb->set_cap * 2 : 256;
+        while (cap < tb->set_used + cb)
+            cap *= 2;
+        uint8_t *grown = osal_malloc(cap);
+        if (!grown)
+            return JET_errOutOfMemory;
+        if (tb->set_used)
+            memcpy(grown, tb->set_buf, tb->set_used);
+        osal_free(tb->set_buf);
+        tb->set_buf = grown;
+        tb->set_cap = cap;
+    }
+    api_set_value v = {fid, (uint32_t)tb->set_used, cb, zero_length, itag};
+    if (cb)
+        memcpy(tb->set_buf + tb->set_used, data, cb);
+    if (replace)
+        for (size_t i = 0; i < tb->value_count; i++)
+            if (tb->values[i].fid == fid) {
+                tb->values[i] = v;
+                tb->set_used += cb;
+                return JET_errSuccess;
+            }
+    if (tb->value_count == tb->value_cap) {
+        size_t cap = tb->value_cap ? tb->value_cap * 2 : 8;
+        api_set_value *grown = osal_calloc(cap, sizeof *grown);
+        if (!grown)
+            return JET_errOutOfMemory;
+        if (tb->value_count)
+            memcpy(grown, tb->values, tb->value_count * sizeof *grown);
+        osal_free(tb->values);
+        tb->values = grown;
+        tb->value_cap = cap;
+    }
+    tb->values[tb->value_count++] = v;
+    tb->set_used += cb;
+    return JET_errSuccess;
+}
+
+/* A new row gets its autoincrement value when the insert is prepared, as in ESE (so
+ * JET_bitRetrieveCopy reads it before JetUpdate). */
+static JET_ERR stage_autoincrement(api_table *tb)
+{
+    uint16_t fid = table_autoincrement_fid(tb->t);
+    if (!fid)
+        return JET_errSuccess;
+    uint64_t v;
+    JET_ERR err = table_next_autoincrement(tb->t, &v);
+    if (err < 0)
+        return err;
+    uint8_t bytes[8];
+    uint32_t size = record_coltyp_fixed_size(column_by_fid(tb->t, fid)->coltyp);
+    for (uint32_t k = 0; k < size; k++)
+        bytes[k] = (uint8_t)(v >> (8 * k));
+    return stage_value(tb, fid, bytes, size, false, 0, true);
+}
+
+/* JET_prepInsertCopy: the new row starts with every value of the current one (all values of a
+ * multi-valued column, long values read whole), except the autoincrement column (a new value)
+ * and the version column (a new row's version), as ESE's insert copy. */
+static JET_ERR stage_insert_copy(api_table *tb)
+{
+    const ese_table *t = tb->t;
+    uint16_t autoinc = table_autoincrement_fid(t);
+    size_t n = table_column_count(t);
+    JET_ERR err = JET_errSuccess;
+    for (size_t i = 0; i < n && err >= 0; i++) {
+        const db_column *c = table_column_at(t, i);
+        if (c->fid == autoinc || (c->field_flags & RECORD_FIELD_VERSION))
+            continue;
+        uint32_t count = 0;
+        if ((err = table_count_values(tb->t, tb->rec, tb->cb_rec, c->fid, true, &count)) < 0)
+            break;
+        for (uint32_t itag = 1; itag <= count && err >= 0; itag++) {
+            uint8_t *data = NULL;
+            uint32_t cb = 0;
+            err = table_retrieve_value_trx(tb->t, tb->trx, tb->rec, tb->cb_rec, c->fid, itag, true,
+                                           &data, &cb);
+            if (err == JET_errSuccess)
+                err = stage_value(tb, c->fid, data, cb, cb == 0, 0, false);
+            else if (err == JET_wrnColumnNull)
+                err = JET_errSuccess;
+            osal_free(data);
+        }
+    }
+    if (err >= 0)
+        err = stage_autoincrement(tb);
+    return err;
 }
 
 JET_ERR JET_API JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG prep)
@@ -419,11 +466,17 @@ JET_ERR JET_API JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG
         cancel_update(tb);
         return JET_errSuccess;
     case JET_prepInsert:
+    case JET_prepInsertCopy:
         if (tb->prep)
             return JET_errAlreadyPrepared;
+        if (prep == JET_prepInsertCopy && (err = load_current(tb)) < 0)
+            return err;
         tb->prep = API_PREP_INSERT;
         tb->level_prep = level_of(tb);
-        return JET_errSuccess;
+        err = prep == JET_prepInsertCopy ? stage_insert_copy(tb) : stage_autoincrement(tb);
+        if (err < 0)
+            cancel_update(tb);
+        return err;
     case JET_prepReplace:
     case JET_prepReplaceNoLock:
         if (tb->prep)
@@ -438,14 +491,48 @@ JET_ERR JET_API JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG
         tb->prep = API_PREP_REPLACE;
         tb->level_prep = level_of(tb);
         return JET_errSuccess;
-    case JET_prepInsertCopy:
-        return JET_errFeatureNotAvailable; /* libese gap */
     default:
         return JET_errInvalidParameter;
     }
 }
 
 #define SET_GRBITS_ACCEPTED (JET_bitSetZeroLength | JET_bitSetSeparateLV | JET_bitSetIntrinsicLV)
+
+/* learn.microsoft.com "JetSetColumn Function": an autoincrement column can never be set and a
+ * version column not in a replace (JET_errInvalidColumnType, as ESE's ErrRECSetColumn); a
+ * multi-valued column takes JET_SETINFO.itagSequence (0: a new value, n: replace value n, NULL
+ * at n: delete it), every other column one value (the last set wins). */
+JET_ERR api_set_column(api_table *tb, JET_COLUMNID columnid, const void *pvData, ESE_ULONG cbData,
+                       JET_GRBIT grbit, const JET_SETINFO *psetinfo)
+{
+    if (!tb->prep)
+        return JET_errUpdateNotPrepared;
+    const db_column *c = column_by_fid(tb->t, columnid);
+    if (!c)
+        return JET_errColumnNotFound;
+    if (grbit & ~(JET_GRBIT)SET_GRBITS_ACCEPTED)
+        return JET_errFeatureNotAvailable; /* libese gap: append / overwrite / size LV, ... */
+    if (psetinfo && psetinfo->cbStruct < sizeof(JET_SETINFO))
+        return JET_errInvalidParameter;
+    if (psetinfo && psetinfo->ibLongValue)
+        return JET_errFeatureNotAvailable; /* libese gap: partial long values */
+    bool multi = (c->field_flags & RECORD_FIELD_MULTIVALUED) != 0;
+    uint32_t itag = psetinfo ? psetinfo->itagSequence : 0;
+    if (itag > 1 && !multi)
+        return JET_errFeatureNotAvailable; /* libese gap: several values in a single-valued column */
+    if ((c->field_flags & RECORD_FIELD_AUTOINCREMENT) ||
+        ((c->field_flags & RECORD_FIELD_VERSION) && tb->prep == API_PREP_REPLACE))
+        return JET_errInvalidColumnType;
+    if (!pvData && cbData)
+        return JET_errInvalidParameter;
+    bool zero_length = cbData == 0 && (grbit & JET_bitSetZeroLength);
+    uint32_t fixed = record_coltyp_fixed_size(c->coltyp);
+    if (fixed && cbData && cbData != fixed)
+        return JET_errInvalidBufferSize;
+    if (fixed && zero_length)
+        return JET_errInvalidBufferSize;
+    return stage_value(tb, c->fid, pvData, cbData, zero_length, multi ? itag : 0, !multi);
+}
 
 JET_ERR JET_API JetSetColumn(JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID columnid,
                              const void *pvData, ESE_ULONG cbData, JET_GRBIT grbit,
@@ -455,50 +542,7 @@ JET_ERR JET_API JetSetColumn(JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID 
     JET_ERR err = api_table_get(sesid, tableid, &tb);
     if (err < 0)
         return err;
-    if (!tb->prep)
-        return JET_errUpdateNotPrepared;
-    const db_column *c = column_by_fid(tb->t, columnid);
-    if (!c)
-        return JET_errColumnNotFound;
-    if (grbit & ~(JET_GRBIT)SET_GRBITS_ACCEPTED)
-        return JET_errFeatureNotAvailable; /* libese gap: append / overwrite / size LV, ... */
-    if (psetinfo && (psetinfo->ibLongValue || psetinfo->itagSequence > 1))
-        return JET_errFeatureNotAvailable; /* libese gap: multi-valued, partial LV */
-    if (!pvData && cbData)
-        return JET_errInvalidParameter;
-    bool zero_length = cbData == 0 && (grbit & JET_bitSetZeroLength);
-    uint32_t fixed = record_coltyp_fixed_size(c->coltyp);
-    if (fixed && cbData && cbData != fixed)
-        return JET_errInvalidBufferSize;
-    if (fixed && zero_length)
-        return JET_errInvalidBufferSize;
-    uint8_t *copy = NULL;
-    if (cbData) {
-        if (!(copy = osal_malloc(cbData)))
-            return JET_errOutOfMemory;
-        memcpy(copy, pvData, cbData);
-    }
-    for (size_t i = 0; i < tb->value_count; i++)
-        if (tb->values[i].fid == c->fid) { /* the last value set wins */
-            osal_free(tb->values[i].data);
-            tb->values[i] = (api_set_value){c->fid, copy, cbData, zero_length};
-            return JET_errSuccess;
-        }
-    if (tb->value_count == tb->value_cap) {
-        size_t cap = tb->value_cap ? tb->value_cap * 2 : 8;
-        api_set_value *grown = osal_calloc(cap, sizeof *grown);
-        if (!grown) {
-            osal_free(copy);
-            return JET_errOutOfMemory;
-        }
-        if (tb->value_count)
-            memcpy(grown, tb->values, tb->value_count * sizeof *grown);
-        osal_free(tb->values);
-        tb->values = grown;
-        tb->value_cap = cap;
-    }
-    tb->values[tb->value_count++] = (api_set_value){c->fid, copy, cbData, zero_length};
-    return JET_errSuccess;
+    return api_set_column(tb, columnid, pvData, cbData, grbit, psetinfo);
 }
 
 JET_ERR JET_API JetUpdate(JET_SESID sesid, JET_TABLEID tableid, void *pvBookmark,
@@ -515,9 +559,11 @@ JET_ERR JET_API JetUpdate(JET_SESID sesid, JET_TABLEID tableid, void *pvBookmark
     db_value *vals = osal_calloc(tb->value_count ? tb->value_count : 1, sizeof *vals);
     if (!vals)
         return JET_errOutOfMemory;
-    for (size_t i = 0; i < tb->value_count; i++)
-        vals[i] = (db_value){tb->values[i].fid, tb->values[i].data, tb->values[i].cb,
-                             tb->values[i].zero_length ? DB_VALUE_ZERO_LENGTH : 0};
+    for (size_t i = 0; i < tb->value_count; i++) {
+        const api_set_value *v = &tb->values[i];
+        vals[i] = (db_value){v->fid, v->cb ? tb->set_buf + v->off : NULL, v->cb,
+                             v->zero_length ? DB_VALUE_ZERO_LENGTH : 0, v->itag};
+    }
     uint8_t key[DB_KEY_MOST + 1];
     uint32_t cb_key = 0;
     if (tb->prep == API_PREP_INSERT) {
@@ -563,26 +609,14 @@ JET_ERR JET_API JetDelete(JET_SESID sesid, JET_TABLEID tableid)
 
 /* ---- retrieving -------------------------------------------------------------------------------- */
 
-static JET_ERR copy_out(const uint8_t *data, uint32_t cb, uint32_t ib, void *pvData,
-                        ESE_ULONG cbData, ESE_ULONG *pcbActual)
+/* learn.microsoft.com "JetRetrieveColumn Function", "JET_RETINFO Structure": value number
+ * itagSequence (1-based; JET_wrnColumnNull past the last), bytes from ibLongValue on, the
+ * column's default value for a row that never set it unless JET_bitRetrieveIgnoreDefault,
+ * JET_bitRetrieveCopy reads the prepared update's value (single-valued columns; a multi-valued
+ * column reads the row's values). */
+JET_ERR api_retrieve_column(api_table *tb, JET_COLUMNID columnid, void *pvData, ESE_ULONG cbData,
+                            ESE_ULONG *pcbActual, JET_GRBIT grbit, JET_RETINFO *pretinfo)
 {
-    uint32_t avail = ib < cb ? cb - ib : 0;
-    if (pcbActual)
-        *pcbActual = avail;
-    uint32_t n = avail < cbData ? avail : (uint32_t)cbData;
-    if (n && pvData)
-        memcpy(pvData, data + ib, n);
-    return avail > cbData ? JET_wrnBufferTruncated : JET_errSuccess;
-}
-
-JET_ERR JET_API JetRetrieveColumn(JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID columnid,
-                                  void *pvData, ESE_ULONG cbData, ESE_ULONG *pcbActual,
-                                  JET_GRBIT grbit, JET_RETINFO *pretinfo)
-{
-    api_table *tb;
-    JET_ERR err = api_table_get(sesid, tableid, &tb);
-    if (err < 0)
-        return err;
     if (!pvData && cbData)
         return JET_errInvalidParameter;
     if (pretinfo && pretinfo->cbStruct < sizeof(JET_RETINFO))
@@ -591,44 +625,77 @@ JET_ERR JET_API JetRetrieveColumn(JET_SESID sesid, JET_TABLEID tableid, JET_COLU
     if (!c)
         return JET_errColumnNotFound;
     uint32_t ib = pretinfo ? pretinfo->ibLongValue : 0;
+    uint32_t itag = pretinfo && pretinfo->itagSequence ? pretinfo->itagSequence : 1;
+    bool ignore_default = (grbit & JET_bitRetrieveIgnoreDefault) != 0;
+    bool multi = (c->field_flags & RECORD_FIELD_MULTIVALUED) != 0;
+    uint32_t actual = 0;
     if (pretinfo)
         pretinfo->columnidNextTagged = 0;
-    if (pretinfo && pretinfo->itagSequence > 1) {
-        if (pcbActual)
-            *pcbActual = 0;
-        return JET_wrnColumnNull; /* single-valued columns have one value */
-    }
-    if ((grbit & JET_bitRetrieveCopy) && tb->prep) {
+    if ((grbit & JET_bitRetrieveCopy) && tb->prep && !multi) {
         for (size_t i = 0; i < tb->value_count; i++)
             if (tb->values[i].fid == c->fid) {
-                if (!tb->values[i].cb && !tb->values[i].zero_length) {
-                    if (pcbActual)
-                        *pcbActual = 0;
-                    return JET_wrnColumnNull;
-                }
-                return copy_out(tb->values[i].data, tb->values[i].cb, ib, pvData, cbData,
-                                pcbActual);
+                const api_set_value *v = &tb->values[i];
+                JET_ERR err = JET_wrnColumnNull;
+                if (itag == 1 && (v->cb || v->zero_length))
+                    err = db_copy_value_out(tb->set_buf + v->off, v->cb, ib, pvData, (uint32_t)cbData,
+                                         &actual);
+                if (pcbActual)
+                    *pcbActual = actual;
+                return err;
             }
         if (tb->prep == API_PREP_INSERT) {
+            /* a new row: what it will hold without the column set (its default) */
+            JET_ERR err = JET_wrnColumnNull;
+            if (itag == 1 && c->default_value && !ignore_default)
+                err = db_copy_value_out(c->default_value, c->cb_default, ib, pvData, (uint32_t)cbData,
+                                     &actual);
             if (pcbActual)
-                *pcbActual = 0;
-            return JET_wrnColumnNull;
+                *pcbActual = actual;
+            return err;
         }
     }
-    if ((err = load_current(tb)) < 0)
-        return err;
-    uint8_t *data = NULL;
-    uint32_t cb = 0;
-    err = table_retrieve_trx(tb->t, tb->trx, tb->rec, tb->cb_rec, (uint16_t)c->fid, &data, &cb);
+    JET_ERR err = load_current(tb);
     if (err < 0)
         return err;
-    if (err == JET_wrnColumnNull) {
-        osal_free(data);
-        if (pcbActual)
-            *pcbActual = 0;
-        return JET_wrnColumnNull;
-    }
-    err = copy_out(data, cb, ib, pvData, cbData, pcbActual);
-    osal_free(data);
+    err = table_retrieve_into_trx(tb->t, tb->trx, tb->rec, tb->cb_rec, (uint16_t)c->fid, itag,
+                                  ignore_default, ib, pvData, (uint32_t)cbData, &actual);
+    if (pcbActual)
+        *pcbActual = actual;
     return err;
+}
+
+JET_ERR api_count_values(api_table *tb, JET_COLUMNID columnid, JET_GRBIT grbit, uint32_t *pcount)
+{
+    const db_column *c = column_by_fid(tb->t, columnid);
+    if (!c)
+        return JET_errColumnNotFound;
+    JET_ERR err = load_current(tb);
+    if (err < 0)
+        return err;
+    return table_count_values(tb->t, tb->rec, tb->cb_rec, c->fid,
+                              (grbit & JET_bitRetrieveIgnoreDefault) != 0, pcount);
+}
+
+JET_ERR api_current_key(api_table *tb, const uint8_t **pkey, uint32_t *pcb_key)
+{
+    JET_ERR err = load_current(tb);
+    if (err < 0)
+        return err;
+    *pkey = tb->cur_key;
+    *pcb_key = tb->cb_cur_key;
+    return JET_errSuccess;
+}
+
+JET_ERR JET_API JetRetrieveColumn(JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID columnid,
+                                  void *pvData, ESE_ULONG cbData, ESE_ULONG *pcbActual,
+                                  JET_GRBIT grbit, JET_RETINFO *pretinfo)
+{
+    api_table *tb;
+    JET_ERR err = api_table_get(sesid, tableid, &tb);
+    api_list_table *lt;
+    if (err == JET_errInvalidTableId && (lt = api_list_table_find(sesid, tableid)))
+        return api_list_table_retrieve(lt, columnid, pvData, cbData, pcbActual, pretinfo);
+    if (err < 0)
+        return err;
+    return api_retrieve_column(tb, columnid, pvData, cbData, pcbActual, grbit, pretinfo);
 }

@@ -52,6 +52,21 @@ struct ese_table {
     struct db_sindex **sidx;
     size_t sidx_count;
     index_keys keys_old, keys_new;
+    /* column options ("Column options" in DESIGN.md) */
+    uint16_t autoinc_fid, version_fid;
+    bool record_defaults;         /* a fixed or variable column has a default value */
+    bool autoinc_loaded;          /* next_autoinc derived from the table (first use) */
+    uint64_t next_autoinc;
+    /* column arrays and schemas replaced by a DDL: other sessions may still be reading them
+     * without the latch (table_column_at), so they are freed with the table */
+    void **retired;
+    size_t retired_count, retired_cap;
+    /* deleted columns: ESE keeps their catalog records as "JetStub_<objid>_<fid>" with coltyp
+     * 0, so their fids are never reused and fixed offsets stay valid; libese keeps them in the
+     * record schema (old rows may still hold their values) and out of every API */
+    db_column *stubs;
+    uint16_t *stub_offsets;
+    size_t stub_count;
 };
 
 /* A secondary index of the schema cache. */
@@ -83,6 +98,8 @@ struct ese_database {
     ese_btree mso, shadow, name_idx, root_idx;
     ese_table **tables;
     size_t table_count, table_cap;
+    ese_table **dropped;        /* deleted tables, freed at close (a reader may hold one) */
+    size_t dropped_count, dropped_cap;
     uint32_t saved_objid_last;
     /* transactions (trx.h): row states by trx key (write locks, versions kept for snapshots),
      * long values kept for snapshots after a commit deleted them, both oldest first */
@@ -230,11 +247,20 @@ static void table_free(ese_table *t)
 {
     if (!t)
         return;
-    for (size_t i = 0; i < t->column_count; i++)
+    for (size_t i = 0; i < t->column_count; i++) {
         osal_free(t->columns[i].name);
+        osal_free(t->columns[i].default_value);
+    }
     osal_free(t->columns);
     osal_free(t->record_offsets);
     record_schema_free(&t->schema);
+    for (size_t i = 0; i < t->retired_count; i++)
+        osal_free(t->retired[i]);
+    for (size_t i = 0; i < t->stub_count; i++)
+        osal_free(t->stubs[i].name);
+    osal_free(t->stubs);
+    osal_free(t->stub_offsets);
+    osal_free(t->retired);
     osal_free(t->name);
     osal_free(t->index_name);
     for (size_t i = 0; i < t->sidx_count; i++)
@@ -262,32 +288,110 @@ static JET_ERR db_add_table(ese_database *db, ese_table *t)
     return JET_errSuccess;
 }
 
-static JET_ERR table_add_column(ese_table *t, const char *name, size_t cb_name, uint16_t fid,
-                                JET_COLTYP coltyp, uint32_t cb_max, uint16_t code_page,
-                                uint32_t field_flags, uint16_t record_offset)
+/* Keep room to retire n more pointers (so retiring itself cannot fail). */
+static JET_ERR retire_reserve(ese_table *t, size_t n)
 {
-    db_column *cols = osal_malloc((t->column_count + 1) * sizeof *cols);
-    uint16_t *offs = osal_malloc((t->column_count + 1) * sizeof *offs);
+    if (t->retired_count + n <= t->retired_cap)
+        return JET_errSuccess;
+    size_t cap = (t->retired_count + n) * 2;
+    void **grown = osal_malloc(cap * sizeof *grown);
+    if (!grown)
+        return JET_errOutOfMemory;
+    if (t->retired_count)
+        memcpy(grown, t->retired, t->retired_count * sizeof *grown);
+    osal_free(t->retired);
+    t->retired = grown;
+    t->retired_cap = cap;
+    return JET_errSuccess;
+}
+
+/* Free p with the table, not now (room reserved by retire_reserve). */
+static void retire(ese_table *t, void *p)
+{
+    if (p)
+        t->retired[t->retired_count++] = p;
+}
+
+/* Append a column (its name copied) with its record offset to one of a table's column lists
+ * (the live columns or the stubs); the old arrays are retired.  The new entry in *pentry. */
+static JET_ERR column_list_append(ese_table *t, db_column **plist, uint16_t **poffsets,
+                                  size_t *pcount, const db_column *column, size_t cb_name,
+                                  uint16_t record_offset, db_column **pentry)
+{
+    size_t n = *pcount;
+    db_column *cols = osal_malloc((n + 1) * sizeof *cols);
+    uint16_t *offs = osal_malloc((n + 1) * sizeof *offs);
     char *nm = osal_malloc(cb_name + 1);
-    if (!cols || !offs || !nm) {
+    JET_ERR err = retire_reserve(t, 2);
+    if (!cols || !offs || !nm || err < 0) {
         osal_free(cols);
         osal_free(offs);
         osal_free(nm);
         return JET_errOutOfMemory;
     }
-    if (t->column_count) {
-        memcpy(cols, t->columns, t->column_count * sizeof *cols);
-        memcpy(offs, t->record_offsets, t->column_count * sizeof *offs);
+    if (n) {
+        memcpy(cols, *plist, n * sizeof *cols);
+        memcpy(offs, *poffsets, n * sizeof *offs);
     }
-    memcpy(nm, name, cb_name);
+    memcpy(nm, column->name, cb_name);
     nm[cb_name] = 0;
-    cols[t->column_count] = (db_column){nm, fid, coltyp, cb_max, code_page, field_flags};
-    offs[t->column_count] = record_offset;
-    osal_free(t->columns);
-    osal_free(t->record_offsets);
-    t->columns = cols;
-    t->record_offsets = offs;
-    t->column_count++;
+    cols[n] = *column;
+    cols[n].name = nm;
+    offs[n] = record_offset;
+    retire(t, *plist);
+    retire(t, *poffsets);
+    *plist = cols;
+    *poffsets = offs;
+    *pcount = n + 1;
+    if (pentry)
+        *pentry = &cols[n];
+    return JET_errSuccess;
+}
+
+static JET_ERR table_add_column(ese_table *t, const char *name, size_t cb_name, uint16_t fid,
+                                JET_COLTYP coltyp, uint32_t cb_max, uint16_t code_page,
+                                uint32_t field_flags, uint16_t record_offset)
+{
+    db_column c = {(char *)name, fid, coltyp, cb_max, code_page, field_flags, NULL, 0};
+    return column_list_append(t, &t->columns, &t->record_offsets, &t->column_count, &c, cb_name,
+                              record_offset, NULL);
+}
+
+/* Keep a deleted column's place (see ese_table.stubs).  Its values are read as bytes: a fixed
+ * one as fixed Binary of its size (space_usage), a variable one as Binary, a tagged one as
+ * LongBinary; of its flags only multi-valued matters still. */
+static JET_ERR stub_add(ese_table *t, const char *name, size_t cb_name, uint16_t fid,
+                        uint32_t space_usage, uint32_t field_flags, uint16_t record_offset)
+{
+    db_column stub = {(char *)name, fid, JET_coltypLongBinary, 0, 0,
+                      field_flags & RECORD_FIELD_MULTIVALUED, NULL, 0};
+    db_column *c;
+    JET_ERR err = column_list_append(t, &t->stubs, &t->stub_offsets, &t->stub_count, &stub, cb_name,
+                                     record_offset, &c);
+    if (err < 0)
+        return err;
+    if (fid <= RECORD_FID_FIXED_LAST) {
+        c->coltyp = JET_coltypBinary;
+        c->cb_max = space_usage;
+    } else if (fid <= RECORD_FID_VAR_LAST) {
+        c->coltyp = JET_coltypBinary;
+        c->cb_max = JET_cbColumnMost;
+    }
+    return JET_errSuccess;
+}
+
+/* Give a column its default value (a copy; data NULL: none). */
+static JET_ERR column_set_default(db_column *c, const void *data, uint32_t cb)
+{
+    if (!data)
+        return JET_errSuccess;
+    uint8_t *copy = osal_malloc(cb ? cb : 1);
+    if (!copy)
+        return JET_errOutOfMemory;
+    memcpy(copy, data, cb);
+    osal_free(c->default_value);
+    c->default_value = copy;
+    c->cb_default = cb;
     return JET_errSuccess;
 }
 
@@ -354,14 +458,27 @@ static JET_ERR sindex_update_row(ese_table *t, const ese_trx *trx, const uint8_t
                                  const uint8_t *old_rec, size_t cb_old, const uint8_t *new_rec,
                                  size_t cb_new, bool insert);
 
-/* Build the record schema and key description, open the trees, compute the counters. */
-static JET_ERR table_finish(ese_table *t)
+/* Build the record schema and key description from the columns.  The old schema's column
+ * array is retired (a DDL swaps schemas while other sessions may be reading); on failure the
+ * old schema stays. */
+static JET_ERR table_schema(ese_table *t)
 {
     ese_database *db = t->db;
-    JET_ERR err;
-    record_column *rc = osal_calloc(t->column_count ? t->column_count : 1, sizeof *rc);
+    JET_ERR err = retire_reserve(t, 1);
+    if (err < 0)
+        return err;
+    size_t total = t->column_count + t->stub_count;
+    record_column *rc = osal_calloc(total ? total : 1, sizeof *rc);
     if (!rc)
         return JET_errOutOfMemory;
+    for (size_t i = t->column_count; i < total; i++) {
+        const db_column *c = &t->stubs[i - t->column_count];
+        rc[i].fid = c->fid;
+        rc[i].coltyp = c->coltyp;
+        rc[i].cb_max = c->cb_max;
+        rc[i].field_flags = c->field_flags;
+        rc[i].record_offset = t->stub_offsets[i - t->column_count];
+    }
     for (size_t i = 0; i < t->column_count; i++) {
         const db_column *c = &t->columns[i];
         rc[i].fid = c->fid;
@@ -370,19 +487,44 @@ static JET_ERR table_finish(ese_table *t)
         rc[i].field_flags = c->field_flags;
         rc[i].code_page = record_coltyp_is_text(c->coltyp) ? c->code_page : 0;
         rc[i].record_offset = c->fid <= RECORD_FID_FIXED_LAST ? t->record_offsets[i] : 0;
+        rc[i].default_value = c->default_value;
+        rc[i].cb_default = c->cb_default;
     }
-    record_schema_free(&t->schema);
-    err = record_schema_init(&t->schema, rc, t->column_count, db->page_size,
+    record_schema fresh = {0};
+    err = record_schema_init(&fresh, rc, total, db->page_size,
                              t->has_primary ? KEY_MOST_DEFAULT : 0);
     osal_free(rc);
     if (err < 0)
         return err;
+    retire(t, t->schema.columns);
+    t->schema = fresh;
+    t->autoinc_fid = t->version_fid = 0;
+    t->record_defaults = false;
+    for (size_t i = 0; i < t->column_count; i++) {
+        const db_column *c = &t->columns[i];
+        if (c->field_flags & RECORD_FIELD_AUTOINCREMENT)
+            t->autoinc_fid = c->fid;
+        if (c->field_flags & RECORD_FIELD_VERSION)
+            t->version_fid = c->fid;
+        if (c->default_value && c->fid < RECORD_FID_TAGGED_FIRST)
+            t->record_defaults = true;
+    }
     if ((err = fill_segments(t, t->key_fids, t->segments, t->key_count, false)) < 0)
         return err;
     memset(&t->kidx, 0, sizeof t->kidx);
     t->kidx.segments = t->segments;
     t->kidx.segment_count = t->key_count;
     t->kidx.key_most = KEY_MOST_DEFAULT;
+    return JET_errSuccess;
+}
+
+/* Build the record schema and key description, open the trees, compute the counters. */
+static JET_ERR table_finish(ese_table *t)
+{
+    ese_database *db = t->db;
+    JET_ERR err = table_schema(t);
+    if (err < 0)
+        return err;
     {
         db_index_info *p = &t->primary_info;
         memset(p, 0, sizeof *p);
@@ -400,7 +542,6 @@ static JET_ERR table_finish(ese_table *t)
     for (size_t i = 0; i < t->sidx_count; i++)
         if ((err = sindex_finish(t, t->sidx[i])) < 0)
             return err;
-
     if ((err = bt_open(&t->tree, db->store, t->pgno_fdp)) < 0)
         return err;
     ese_btcursor bc;
@@ -577,9 +718,17 @@ static JET_ERR load_catalog(ese_database *db)
                 break;
             }
             uint16_t off = (o.fixed_present & (1u << (CATALOG_FID_RECORD_OFFSET - 1))) ? o.record_offset : 0;
+            if (o.coltyp_or_pgno_fdp == 0) { /* a deleted column's stub */
+                if ((err = stub_add(t, (const char *)o.name.data, o.name.cb, (uint16_t)o.id,
+                                    o.space_usage, o.flags, off)) < 0)
+                    break;
+                continue;
+            }
             if ((err = table_add_column(t, (const char *)o.name.data, o.name.cb, (uint16_t)o.id,
                                         (JET_COLTYP)o.coltyp_or_pgno_fdp, o.space_usage,
-                                        (uint16_t)o.pages_or_locale, o.flags, off)) < 0)
+                                        (uint16_t)o.pages_or_locale, o.flags, off)) < 0 ||
+                (err = column_set_default(&t->columns[t->column_count - 1], o.default_value.data,
+                                          o.default_value.cb)) < 0)
                 break;
         } else if (o.type == CATALOG_TYPE_INDEX) {
             if (o.id != t->objid) {
@@ -633,6 +782,9 @@ static void db_free(ese_database *db)
     for (size_t i = 0; i < db->table_count; i++)
         table_free(db->tables[i]);
     osal_free(db->tables);
+    for (size_t i = 0; i < db->dropped_count; i++)
+        table_free(db->dropped[i]);
+    osal_free(db->dropped);
     if (db->bm)
         bm_close(db->bm);
     if (db->file)
@@ -1047,6 +1199,56 @@ const db_column *table_column_at(const ese_table *t, size_t i)
 }
 bool table_has_primary_index(const ese_table *t) { return t->has_primary; }
 
+const db_column *table_column_by_fid(const ese_table *t, uint32_t fid)
+{
+    return fid > 0xFFFF ? NULL : column_by_fid(t, (uint16_t)fid);
+}
+
+/* Pages an FDP owns minus those it has free. */
+static JET_ERR pages_in_use_locked(ese_database *db, uint32_t fdp, uint32_t *pcount)
+{
+    space_extents ex;
+    char msg[128];
+    JET_ERR err = space_load_extents(db->store, fdp, &ex, msg, sizeof msg);
+    if (err < 0)
+        return err;
+    uint32_t n = 0;
+    for (size_t i = 0; i < ex.owned_count; i++)
+        n += ex.owned[i].last - ex.owned[i].first + 1;
+    for (size_t i = 0; i < ex.avail_count; i++)
+        n -= ex.avail[i].last - ex.avail[i].first + 1;
+    space_extents_free(&ex);
+    *pcount += n;
+    return JET_errSuccess;
+}
+
+JET_ERR db_table_stats(ese_table *t, ese_trx *trx, uint32_t *pc_record, uint32_t *pc_page)
+{
+    db_cursor *c;
+    *pc_record = *pc_page = 0;
+    JET_ERR err = db_cursor_open(t, &c);
+    if (err < 0)
+        return err;
+    db_cursor_set_trx(c, trx);
+    uint32_t rows = 0;
+    for (err = db_cursor_first(c); err >= 0; err = db_cursor_next(c))
+        rows++;
+    db_cursor_close(c);
+    if (err != JET_errNoCurrentRecord)
+        return err;
+    uint32_t pages = 0;
+    pthread_mutex_lock(&t->db->lock);
+    err = pages_in_use_locked(t->db, t->pgno_fdp, &pages);
+    if (err >= 0 && t->lv_fdp)
+        err = pages_in_use_locked(t->db, t->lv_fdp, &pages);
+    pthread_mutex_unlock(&t->db->lock);
+    if (err < 0)
+        return err;
+    *pc_record = rows;
+    *pc_page = pages;
+    return JET_errSuccess;
+}
+
 const db_column *table_find_column(const ese_table *t, const char *name)
 {
     for (size_t i = 0; i < t->column_count; i++)
@@ -1058,6 +1260,148 @@ const db_column *table_find_column(const ese_table *t, const char *name)
 static bool coltyp_known(JET_COLTYP c)
 {
     return c >= JET_coltypBit && c <= JET_coltypUnsignedLongLong && c != JET_coltypSLV;
+}
+
+/* The next fid of each kind a new column of a table gets. */
+typedef struct {
+    uint16_t fixed, var;
+    uint32_t tagged;
+} fid_next;
+
+#define COLUMN_GRBITS_DB                                                                      \
+    (JET_bitColumnFixed | JET_bitColumnTagged | JET_bitColumnNotNULL | JET_bitColumnVersion |  \
+     JET_bitColumnAutoincrement | JET_bitColumnMultiValued | JET_bitColumnEscrowUpdate)
+
+/* Check a new column against ESE's rules, give it its fid (next) and add it to the table's
+ * columns (not yet to its schema: table_schema).  Rules as ESE's column creation applies them
+ * (learn.microsoft.com "JET_COLUMNDEF Structure", "JetAddColumn Function"): a tagged column
+ * cannot be NOT NULL (JET_errTaggedNotNULL), a multi-valued one must be tagged
+ * (JET_errMultiValuedColumnMustBeTagged); autoincrement is Long, Currency or LongLong, version
+ * Long, escrow Long or LongLong with a default value, each fixed, at most one autoincrement and
+ * one version column (JET_errColumnRedundant); a default no longer than the column
+ * (JET_errDefaultValueTooBig) and of a fixed type's exact size (JET_errInvalidBufferSize).
+ * JET_bitColumnFinalize / DeleteOnZero / UserDefinedDefault / Compressed / Encrypted:
+ * JET_errFeatureNotAvailable (libese gap). */
+static JET_ERR column_add(ese_table *t, const db_column_def *c, fid_next *next, uint16_t *pfid)
+{
+    if (!valid_name(c->name))
+        return JET_errInvalidName;
+    if (!coltyp_known(c->coltyp))
+        return JET_errInvalidColumnType;
+    if (table_find_column(t, c->name))
+        return JET_errColumnDuplicate;
+    JET_GRBIT g = c->grbit;
+    if (g & ~(JET_GRBIT)COLUMN_GRBITS_DB)
+        return JET_errFeatureNotAvailable;
+    bool is_long = record_coltyp_is_long_value(c->coltyp);
+    uint32_t type_size = record_coltyp_fixed_size(c->coltyp);
+    bool tagged = (g & JET_bitColumnTagged) || is_long;
+    if (tagged && (g & JET_bitColumnNotNULL))
+        return JET_errTaggedNotNULL;
+    if ((g & JET_bitColumnMultiValued) && !tagged)
+        return JET_errMultiValuedColumnMustBeTagged;
+    if (g & (JET_bitColumnAutoincrement | JET_bitColumnVersion | JET_bitColumnEscrowUpdate)) {
+        JET_COLTYP ct = c->coltyp;
+        if (tagged || (g & JET_bitColumnMultiValued))
+            return JET_errInvalidParameter; /* these are fixed columns */
+        if ((g & JET_bitColumnAutoincrement) &&
+            ct != JET_coltypLong && ct != JET_coltypCurrency && ct != JET_coltypLongLong)
+            return JET_errInvalidColumnType;
+        if ((g & JET_bitColumnVersion) && ct != JET_coltypLong)
+            return JET_errInvalidColumnType;
+        if ((g & JET_bitColumnEscrowUpdate) && ct != JET_coltypLong && ct != JET_coltypLongLong)
+            return JET_errInvalidColumnType;
+        int kinds = !!(g & JET_bitColumnAutoincrement) + !!(g & JET_bitColumnVersion) +
+                    !!(g & JET_bitColumnEscrowUpdate);
+        if (kinds > 1)
+            return JET_errInvalidParameter;
+        if ((g & JET_bitColumnEscrowUpdate) && !c->default_value)
+            return JET_errInvalidParameter; /* an escrow column counts from its default */
+        for (size_t i = 0; i < t->column_count; i++) {
+            uint32_t ff = t->columns[i].field_flags;
+            if (((g & JET_bitColumnAutoincrement) && (ff & RECORD_FIELD_AUTOINCREMENT)) ||
+                ((g & JET_bitColumnVersion) && (ff & RECORD_FIELD_VERSION)))
+                return JET_errColumnRedundant;
+        }
+    }
+    uint16_t fid;
+    uint32_t cb_max = c->cb_max;
+    if (tagged) {
+        if (next->tagged > RECORD_FID_TAGGED_LAST)
+            return JET_errTooManyColumns;
+        fid = (uint16_t)next->tagged++;
+    } else if (type_size || (g & JET_bitColumnFixed)) {
+        if (next->fixed > RECORD_FID_FIXED_LAST)
+            return JET_errTooManyColumns;
+        if (!type_size && (cb_max == 0 || cb_max > JET_cbColumnMost))
+            return JET_errInvalidColumnType;
+        fid = next->fixed++;
+    } else {
+        if (next->var > RECORD_FID_VAR_LAST)
+            return JET_errTooManyColumns;
+        if (cb_max == 0)
+            cb_max = JET_cbColumnMost;
+        if (cb_max > JET_cbColumnMost)
+            return JET_errInvalidColumnType;
+        fid = next->var++;
+    }
+    if (type_size)
+        cb_max = type_size;
+    uint16_t cp = 0;
+    if (record_coltyp_is_text(c->coltyp)) {
+        cp = c->code_page ? c->code_page : JET_CP_ASCII;
+        if (cp != JET_CP_UNICODE && cp != JET_CP_ASCII && cp != 20127)
+            return JET_errInvalidParameter;
+    }
+    if (c->default_value) {
+        uint32_t most = type_size ? type_size : (is_long ? JET_cbColumnMost : cb_max);
+        if (c->cb_default > most)
+            return JET_errDefaultValueTooBig;
+        if (type_size && c->cb_default != type_size)
+            return JET_errInvalidBufferSize;
+    }
+    uint32_t ff = record_field_flags_from_grbit(g & (JET_bitColumnNotNULL | JET_bitColumnVersion |
+                                                     JET_bitColumnAutoincrement |
+                                                     JET_bitColumnMultiValued |
+                                                     JET_bitColumnEscrowUpdate));
+    if (c->default_value)
+        ff |= RECORD_FIELD_DEFAULT;
+    JET_ERR err = table_add_column(t, c->name, strlen(c->name), fid, c->coltyp, cb_max, cp, ff, 0);
+    if (err < 0)
+        return err;
+    if ((err = column_set_default(&t->columns[t->column_count - 1], c->default_value,
+                                  c->cb_default)) < 0) {
+        t->column_count--;
+        osal_free(t->columns[t->column_count].name);
+        return err;
+    }
+    if (pfid)
+        *pfid = fid;
+    return JET_errSuccess;
+}
+
+/* Add a column's catalog record (with its shadow and Name entry). */
+static JET_ERR catalog_put_column(ese_table *t, const db_column *c, uint16_t record_offset)
+{
+    uint8_t key[CATALOG_KEY_SIZE];
+    uint8_t *rec = NULL;
+    size_t cb = 0;
+    catalog_column_def cd = {0};
+    cd.objid_table = t->objid;
+    cd.fid = c->fid;
+    cd.coltyp = c->coltyp;
+    cd.cb_max = c->cb_max;
+    cd.field_flags = c->field_flags;
+    cd.code_page = c->code_page;
+    cd.record_offset = record_offset;
+    cd.name = c->name;
+    cd.default_value = (catalog_bytes){c->default_value, c->cb_default};
+    JET_ERR err = catalog_build_column(&cd, t->db->page_size, key, &rec, &cb);
+    if (err >= 0)
+        err = catalog_put(t->db, key, rec, cb, t->objid, CATALOG_TYPE_COLUMN, c->name,
+                          strlen(c->name), false);
+    osal_free(rec);
+    return err;
 }
 
 JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **ptable)
@@ -1090,69 +1434,10 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
     }
     t->db = db;
     /* columns: fids by placement */
-    uint16_t next_fixed = RECORD_FID_FIXED_FIRST, next_var = RECORD_FID_VAR_FIRST;
-    uint32_t next_tagged = RECORD_FID_TAGGED_FIRST;
-    for (size_t i = 0; i < def->column_count; i++) {
-        const db_column_def *c = &def->columns[i];
-        if (!valid_name(c->name)) {
-            err = JET_errInvalidName;
+    fid_next next = {RECORD_FID_FIXED_FIRST, RECORD_FID_VAR_FIRST, RECORD_FID_TAGGED_FIRST};
+    for (size_t i = 0; i < def->column_count; i++)
+        if ((err = column_add(t, &def->columns[i], &next, NULL)) < 0)
             goto done;
-        }
-        if (!coltyp_known(c->coltyp)) {
-            err = JET_errInvalidColumnType;
-            goto done;
-        }
-        if (table_find_column(t, c->name)) {
-            err = JET_errColumnDuplicate;
-            goto done;
-        }
-        uint16_t fid;
-        uint32_t cb_max = c->cb_max;
-        bool is_long = record_coltyp_is_long_value(c->coltyp);
-        bool fixed_size = record_coltyp_fixed_size(c->coltyp) != 0;
-        if ((c->grbit & JET_bitColumnTagged) || is_long) {
-            if (next_tagged > RECORD_FID_TAGGED_LAST) {
-                err = JET_errTooManyColumns;
-                goto done;
-            }
-            fid = (uint16_t)next_tagged++;
-        } else if (fixed_size || (c->grbit & JET_bitColumnFixed)) {
-            if (next_fixed > RECORD_FID_FIXED_LAST) {
-                err = JET_errTooManyColumns;
-                goto done;
-            }
-            if (!fixed_size && (cb_max == 0 || cb_max > JET_cbColumnMost)) {
-                err = JET_errInvalidColumnType;
-                goto done;
-            }
-            fid = next_fixed++;
-        } else {
-            if (next_var > RECORD_FID_VAR_LAST) {
-                err = JET_errTooManyColumns;
-                goto done;
-            }
-            if (cb_max == 0)
-                cb_max = JET_cbColumnMost;
-            if (cb_max > JET_cbColumnMost) {
-                err = JET_errInvalidColumnType;
-                goto done;
-            }
-            fid = next_var++;
-        }
-        if (fixed_size)
-            cb_max = record_coltyp_fixed_size(c->coltyp);
-        uint16_t cp = 0;
-        if (record_coltyp_is_text(c->coltyp)) {
-            cp = c->code_page ? c->code_page : JET_CP_ASCII;
-            if (cp != JET_CP_UNICODE && cp != JET_CP_ASCII && cp != 20127) {
-                err = JET_errInvalidParameter;
-                goto done;
-            }
-        }
-        uint32_t ff = record_field_flags_from_grbit(c->grbit & (JET_bitColumnNotNULL | JET_bitColumnMultiValued));
-        if ((err = table_add_column(t, c->name, strlen(c->name), fid, c->coltyp, cb_max, cp, ff, 0)) < 0)
-            goto done;
-    }
     /* primary index */
     if (def->primary_index) {
         t->has_primary = true;
@@ -1166,28 +1451,11 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
         }
     }
     /* validate the record layout before touching the file */
-    {
-        record_column *rc = osal_calloc(t->column_count ? t->column_count : 1, sizeof *rc);
-        if (!rc) {
-            err = JET_errOutOfMemory;
-            goto done;
-        }
-        for (size_t i = 0; i < t->column_count; i++) {
-            rc[i].fid = t->columns[i].fid;
-            rc[i].coltyp = t->columns[i].coltyp;
-            rc[i].cb_max = t->columns[i].cb_max;
-            rc[i].field_flags = t->columns[i].field_flags;
-            rc[i].code_page = t->columns[i].code_page;
-        }
-        err = record_schema_init(&t->schema, rc, t->column_count, db->page_size,
-                                 t->has_primary ? KEY_MOST_DEFAULT : 0);
-        osal_free(rc);
-        if (err < 0)
-            goto done;
-        for (size_t i = 0; i < t->column_count; i++) {
-            const record_column *sc = record_schema_find(&t->schema, t->columns[i].fid);
-            t->record_offsets[i] = t->columns[i].fid <= RECORD_FID_FIXED_LAST ? sc->record_offset : 0;
-        }
+    if ((err = table_schema(t)) < 0)
+        goto done;
+    for (size_t i = 0; i < t->column_count; i++) {
+        const record_column *sc = record_schema_find(&t->schema, t->columns[i].fid);
+        t->record_offsets[i] = t->columns[i].fid <= RECORD_FID_FIXED_LAST ? sc->record_offset : 0;
     }
     /* the tree and the catalog records */
     t->pages = def->initial_pages;
@@ -1207,23 +1475,9 @@ JET_ERR db_create_table(ese_database *db, const db_table_def *def, ese_table **p
         goto done;
     osal_free(rec);
     rec = NULL;
-    for (size_t i = 0; i < t->column_count; i++) {
-        const db_column *c = &t->columns[i];
-        catalog_column_def cd = {0};
-        cd.objid_table = t->objid;
-        cd.fid = c->fid;
-        cd.coltyp = c->coltyp;
-        cd.cb_max = c->cb_max;
-        cd.field_flags = c->field_flags;
-        cd.code_page = c->code_page;
-        cd.record_offset = t->record_offsets[i];
-        cd.name = c->name;
-        if ((err = catalog_build_column(&cd, db->page_size, key, &rec, &cb)) < 0 ||
-            (err = catalog_put(db, key, rec, cb, t->objid, CATALOG_TYPE_COLUMN, c->name, strlen(c->name), false)) < 0)
+    for (size_t i = 0; i < t->column_count; i++)
+        if ((err = catalog_put_column(t, &t->columns[i], t->record_offsets[i])) < 0)
             goto done;
-        osal_free(rec);
-        rec = NULL;
-    }
     if (t->has_primary) {
         catalog_index_segment segs[JET_ccolKeyMost];
         for (uint32_t i = 0; i < t->key_count; i++) {
@@ -1273,6 +1527,391 @@ done:
     if (err >= 0 && log)
         err = log_flush(log, end); /* durable, waited for without the latch */
     return err;
+}
+
+/* The next fid of each kind after the table's columns (ESE's FidFixedLast + 1, ...). */
+static fid_next next_fids(const ese_table *t)
+{
+    fid_next n = {RECORD_FID_FIXED_FIRST, RECORD_FID_VAR_FIRST, RECORD_FID_TAGGED_FIRST};
+    for (size_t i = 0; i < t->column_count + t->stub_count; i++) {
+        uint16_t f = i < t->column_count ? t->columns[i].fid : t->stubs[i - t->column_count].fid;
+        if (f <= RECORD_FID_FIXED_LAST && f >= n.fixed)
+            n.fixed = (uint16_t)(f + 1);
+        else if (f >= RECORD_FID_VAR_FIRST && f <= RECORD_FID_VAR_LAST && f >= n.var)
+            n.var = (uint16_t)(f + 1);
+        else if (f >= RECORD_FID_TAGGED_FIRST && f >= n.tagged)
+            n.tagged = (uint32_t)f + 1;
+    }
+    return n;
+}
+
+JET_ERR db_add_column(ese_table *t, const db_column_def *def, uint16_t *pfid)
+{
+    ese_database *db = t->db;
+    if (!def)
+        return JET_errInvalidParameter;
+    if (db->read_only)
+        return JET_errDatabaseFileReadOnly;
+    pthread_mutex_lock(&db->lock);
+    begin_batch_locked(db);
+    fid_next next = next_fids(t);
+    size_t before = t->column_count;
+    uint16_t fid = 0;
+    /* the column joins the schema cache first (its checks and its place in the record), then
+     * its catalog record; a failure takes it out again and the batch's pages are discarded */
+    record_schema saved = t->schema;
+    uint16_t saved_autoinc = t->autoinc_fid, saved_version = t->version_fid;
+    bool saved_defaults = t->record_defaults;
+    JET_ERR err = column_add(t, def, &next, &fid);
+    size_t mark = t->retired_count;
+    if (err >= 0 && (err = table_schema(t)) >= 0) {
+        const record_column *sc = record_schema_find(&t->schema, fid);
+        uint16_t off = fid <= RECORD_FID_FIXED_LAST ? sc->record_offset : 0;
+        t->record_offsets[before] = off;
+        err = catalog_put_column(t, &t->columns[before], off);
+    }
+    if (err < 0 && t->column_count > before) {
+        t->column_count = before;
+        osal_free(t->columns[before].name);
+        osal_free(t->columns[before].default_value);
+        if (t->schema.columns != saved.columns) { /* table_schema swapped: put the old one back */
+            osal_free(t->schema.columns);
+            t->schema = saved;
+            t->retired_count = mark;
+            t->autoinc_fid = saved_autoinc;
+            t->version_fid = saved_version;
+            t->record_defaults = saved_defaults;
+        }
+    }
+    ese_log *log = NULL;
+    log_lsn end = 0;
+    err = end_batch_locked(db, err, &log, &end);
+    if (err >= 0)
+        bump_generation(db);
+    pthread_mutex_unlock(&db->lock);
+    if (err >= 0 && log)
+        err = log_flush(log, end);
+    if (err >= 0 && pfid)
+        *pfid = fid;
+    return err;
+}
+
+/* ---- schema changes: catalog edits --------------------------------------------------------- */
+
+/* Take one catalog record out of MSysObjects, its shadow and the Name / RootObjects indexes. */
+static JET_ERR catalog_remove(ese_database *db, const uint8_t key[CATALOG_KEY_SIZE],
+                              uint32_t objid_table, uint16_t type, const char *name, size_t cb_name,
+                              bool root)
+{
+    uint8_t ikey[JET_cbKeyMost_OLD];
+    uint32_t cb_ikey = 0;
+    JET_ERR err;
+    if ((err = bt_delete(&db->mso, key, CATALOG_KEY_SIZE)) < 0 ||
+        (err = bt_delete(&db->shadow, key, CATALOG_KEY_SIZE)) < 0 ||
+        (err = catalog_name_index_key(objid_table, type, name, cb_name, ikey, &cb_ikey)) < 0 ||
+        (err = bt_delete(&db->name_idx, ikey, cb_ikey)) < 0)
+        return err;
+    if (root && ((err = catalog_root_objects_key(name, cb_name, ikey, &cb_ikey)) < 0 ||
+                 (err = bt_delete(&db->root_idx, ikey, cb_ikey)) < 0))
+        return err;
+    return JET_errSuccess;
+}
+
+/* Give a catalog record a new Name (in MSysObjects and its shadow) and move its Name /
+ * RootObjects index entries; mark_deleted also sets a column's Coltyp to 0 (ESE's stub). */
+static JET_ERR catalog_rename(ese_database *db, uint32_t objid_table, uint16_t type, uint32_t id,
+                              const char *old_name, const char *new_name, bool root,
+                              bool mark_deleted)
+{
+    uint8_t key[CATALOG_KEY_SIZE], ikey[JET_cbKeyMost_OLD];
+    uint32_t cb_ikey = 0;
+    uint8_t *rec = NULL, *fresh = NULL;
+    size_t cb = 0, cb_fresh = 0;
+    catalog_key(objid_table, type, id, key);
+    JET_ERR err = lookup_alloc(&db->mso, key, CATALOG_KEY_SIZE, &rec, &cb);
+    catalog_object o;
+    if (err >= 0 && (err = catalog_object_decode(rec, cb, db->page_size, &o)) >= 0) {
+        o.name = (catalog_bytes){(const uint8_t *)new_name, (uint32_t)strlen(new_name)};
+        if (mark_deleted)
+            o.coltyp_or_pgno_fdp = 0;
+        err = catalog_object_encode(&o, db->page_size, &fresh, &cb_fresh);
+    }
+    if (err >= 0 && (err = bt_replace(&db->mso, key, CATALOG_KEY_SIZE, fresh, cb_fresh)) >= 0 &&
+        (err = bt_replace(&db->shadow, key, CATALOG_KEY_SIZE, fresh, cb_fresh)) >= 0 &&
+        (err = catalog_name_index_key(objid_table, type, old_name, strlen(old_name), ikey,
+                                      &cb_ikey)) >= 0 &&
+        (err = bt_delete(&db->name_idx, ikey, cb_ikey)) >= 0 &&
+        (err = catalog_name_index_key(objid_table, type, new_name, strlen(new_name), ikey,
+                                      &cb_ikey)) >= 0)
+        err = bt_insert(&db->name_idx, ikey, cb_ikey, key, CATALOG_KEY_SIZE);
+    if (err >= 0 && root &&
+        (err = catalog_root_objects_key(old_name, strlen(old_name), ikey, &cb_ikey)) >= 0 &&
+        (err = bt_delete(&db->root_idx, ikey, cb_ikey)) >= 0 &&
+        (err = catalog_root_objects_key(new_name, strlen(new_name), ikey, &cb_ikey)) >= 0)
+        err = bt_insert(&db->root_idx, ikey, cb_ikey, key, CATALOG_KEY_SIZE);
+    osal_free(rec);
+    osal_free(fresh);
+    return err;
+}
+
+/* Run one DDL step as its own durable commit (the latch held, one change batch). */
+static JET_ERR ddl(ese_database *db, JET_ERR (*step)(void *context), void *context)
+{
+    if (db->read_only)
+        return JET_errDatabaseFileReadOnly;
+    pthread_mutex_lock(&db->lock);
+    begin_batch_locked(db);
+    JET_ERR err = step(context);
+    ese_log *log = NULL;
+    log_lsn end = 0;
+    err = end_batch_locked(db, err, &log, &end);
+    if (err >= 0)
+        bump_generation(db);
+    pthread_mutex_unlock(&db->lock);
+    if (err >= 0 && log)
+        err = log_flush(log, end);
+    return err;
+}
+
+typedef struct {
+    ese_database *db;
+    ese_table *t;
+    const char *name, *new_name;
+} ddl_args;
+
+static bool table_name_taken(ese_database *db, const ese_table *except, const char *name)
+{
+    for (size_t i = 0; i < db->table_count; i++)
+        if (db->tables[i] != except && !ascii_casecmp(db->tables[i]->name, name))
+            return true;
+    return !ascii_casecmp(name, "MSysObjects") || !ascii_casecmp(name, "MSysObjectsShadow");
+}
+
+/* Replace a name kept in memory (the old one is retired: a reader may hold it). */
+static JET_ERR swap_name(ese_table *t, char **slot, const char *name)
+{
+    char *copy = osal_strdup(name);
+    JET_ERR err = copy ? retire_reserve(t, 1) : JET_errOutOfMemory;
+    if (err < 0) {
+        osal_free(copy);
+        return err;
+    }
+    retire(t, *slot);
+    *slot = copy;
+    return JET_errSuccess;
+}
+
+static JET_ERR rename_table_step(void *context)
+{
+    ddl_args *a = context;
+    if (!valid_name(a->new_name))
+        return JET_errInvalidName;
+    if (table_name_taken(a->db, a->t, a->new_name))
+        return JET_errTableDuplicate;
+    JET_ERR err = retire_reserve(a->t, 1);
+    if (err >= 0)
+        err = catalog_rename(a->db, a->t->objid, CATALOG_TYPE_TABLE, a->t->objid, a->t->name,
+                             a->new_name, true, false);
+    if (err >= 0)
+        err = swap_name(a->t, &a->t->name, a->new_name);
+    return err;
+}
+
+JET_ERR db_rename_table(ese_table *t, const char *new_name)
+{
+    ddl_args a = {t->db, t, NULL, new_name};
+    return ddl(t->db, rename_table_step, &a);
+}
+
+static db_column *live_column(ese_table *t, const char *name)
+{
+    for (size_t i = 0; i < t->column_count; i++)
+        if (!ascii_casecmp(t->columns[i].name, name))
+            return &t->columns[i];
+    return NULL;
+}
+
+static JET_ERR rename_column_step(void *context)
+{
+    ddl_args *a = context;
+    db_column *c = live_column(a->t, a->name);
+    if (!c)
+        return JET_errColumnNotFound;
+    if (!valid_name(a->new_name))
+        return JET_errInvalidName;
+    db_column *other = live_column(a->t, a->new_name);
+    if (other && other != c)
+        return JET_errColumnDuplicate;
+    JET_ERR err = retire_reserve(a->t, 1);
+    if (err >= 0)
+        err = catalog_rename(a->db, a->t->objid, CATALOG_TYPE_COLUMN, c->fid, c->name,
+                             a->new_name, false, false);
+    if (err >= 0)
+        err = swap_name(a->t, &c->name, a->new_name);
+    return err;
+}
+
+JET_ERR db_rename_column(ese_table *t, const char *name, const char *new_name)
+{
+    ddl_args a = {t->db, t, name, new_name};
+    return ddl(t->db, rename_column_step, &a);
+}
+
+static JET_ERR delete_column_step(void *context)
+{
+    ddl_args *a = context;
+    ese_table *t = a->t;
+    db_column *c = live_column(t, a->name);
+    if (!c)
+        return JET_errColumnNotFound;
+    for (uint32_t i = 0; i < t->key_count; i++)
+        if (t->key_fids[i] == c->fid)
+            return JET_errColumnInUse; /* a key column of the primary index */
+    for (size_t x = 0; x < t->sidx_count; x++)
+        for (uint32_t i = 0; i < t->sidx[x]->info.key_count; i++)
+            if (t->sidx[x]->info.fids[i] == c->fid)
+                return JET_errColumnInUse; /* ... or of a secondary index (ESENT: delete the index first) */
+    char stub[64];
+    snprintf(stub, sizeof stub, "JetStub_%u_%u", (unsigned)t->objid, (unsigned)c->fid);
+    size_t at = (size_t)(c - t->columns);
+    uint16_t offset = t->record_offsets[at];
+    record_schema saved = t->schema;
+    JET_ERR err = catalog_rename(a->db, t->objid, CATALOG_TYPE_COLUMN, c->fid, c->name, stub, false,
+                                 true);
+    if (err < 0 || (err = stub_add(t, stub, strlen(stub), c->fid,
+                                   c->fid <= RECORD_FID_FIXED_LAST ? c->cb_max : 0, c->field_flags,
+                                   offset)) < 0)
+        return err;
+    /* the column leaves the live list (its name and default go with the table: retired) */
+    db_column gone = t->columns[at];
+    memmove(&t->columns[at], &t->columns[at + 1], (t->column_count - at - 1) * sizeof *t->columns);
+    memmove(&t->record_offsets[at], &t->record_offsets[at + 1],
+            (t->column_count - at - 1) * sizeof *t->record_offsets);
+    t->column_count--;
+    if ((err = retire_reserve(t, 2)) >= 0 && (err = table_schema(t)) >= 0) {
+        retire(t, gone.name);
+        retire(t, gone.default_value);
+        return JET_errSuccess;
+    }
+    /* undo in memory (the batch's pages are discarded by the caller) */
+    memmove(&t->columns[at + 1], &t->columns[at], (t->column_count - at) * sizeof *t->columns);
+    memmove(&t->record_offsets[at + 1], &t->record_offsets[at],
+            (t->column_count - at) * sizeof *t->record_offsets);
+    t->columns[at] = gone;
+    t->record_offsets[at] = offset;
+    t->column_count++;
+    t->stub_count--;
+    osal_free(t->stubs[t->stub_count].name);
+    t->schema = saved;
+    return err;
+}
+
+JET_ERR db_delete_column(ese_table *t, const char *name)
+{
+    ddl_args a = {t->db, t, name, NULL};
+    return ddl(t->db, delete_column_step, &a);
+}
+
+/* One catalog record of a table being deleted. */
+typedef struct {
+    uint8_t key[CATALOG_KEY_SIZE];
+    uint16_t type;
+    char name[DB_NAME_MOST + 1];
+} doomed;
+
+static JET_ERR delete_table_step(void *context)
+{
+    ddl_args *a = context;
+    ese_database *db = a->db;
+    ese_table *t = a->t;
+    /* a transaction holding rows of the table (write locks, versions for snapshots) */
+    uint8_t prefix[4];
+    be32_store(prefix, t->objid);
+    omap_node *n = omap_seek(&db->rows, prefix, 4, BT_SEEK_GE);
+    if (n && n->cb_key >= 4 && !memcmp(n->key, prefix, 4))
+        return JET_errTableInUse;
+    if (db->dropped_count == db->dropped_cap) {
+        size_t cap = db->dropped_cap ? db->dropped_cap * 2 : 4;
+        ese_table **grown = osal_malloc(cap * sizeof *grown);
+        if (!grown)
+            return JET_errOutOfMemory;
+        if (db->dropped_count)
+            memcpy(grown, db->dropped, db->dropped_count * sizeof *grown);
+        osal_free(db->dropped);
+        db->dropped = grown;
+        db->dropped_cap = cap;
+    }
+    /* every catalog record of the table: the table, its columns (stubs too), indexes, LV */
+    doomed *list = NULL;
+    size_t count = 0, cap = 0;
+    uint8_t start[CATALOG_KEY_SIZE], *key = NULL, *rec = NULL;
+    size_t cap_key = 0, cap_rec = 0, cb_key = 0, cb_rec = 0;
+    catalog_key(t->objid, 0, 0, start);
+    ese_btcursor bc;
+    bt_cursor_init(&bc, &db->mso);
+    JET_ERR err = bt_cursor_seek(&bc, start, CATALOG_KEY_SIZE, BT_SEEK_GE);
+    for (; err >= 0; err = bt_cursor_next(&bc)) {
+        catalog_object o;
+        if ((err = cursor_fetch(&bc, &key, &cap_key, &cb_key, &rec, &cap_rec, &cb_rec)) < 0 ||
+            (err = catalog_object_decode(rec, cb_rec, db->page_size, &o)) < 0)
+            break;
+        if (o.objid_table != t->objid)
+            break;
+        if (count == cap) {
+            size_t ncap = cap ? cap * 2 : 16;
+            doomed *grown = osal_malloc(ncap * sizeof *grown);
+            if (!grown) {
+                err = JET_errOutOfMemory;
+                break;
+            }
+            if (count)
+                memcpy(grown, list, count * sizeof *grown);
+            osal_free(list);
+            list = grown;
+            cap = ncap;
+        }
+        doomed *d = &list[count++];
+        memcpy(d->key, key, CATALOG_KEY_SIZE);
+        d->type = o.type;
+        size_t cb_name = o.name.data ? (o.name.cb > DB_NAME_MOST ? DB_NAME_MOST : o.name.cb) : 0;
+        if (cb_name)
+            memcpy(d->name, o.name.data, cb_name);
+        d->name[cb_name] = 0;
+    }
+    bt_cursor_release(&bc);
+    osal_free(key);
+    osal_free(rec);
+    if (err == JET_errNoCurrentRecord || err == JET_errRecordNotFound)
+        err = JET_errSuccess;
+    for (size_t i = 0; i < count && err >= 0; i++)
+        err = catalog_remove(db, list[i].key, t->objid, list[i].type, list[i].name,
+                             strlen(list[i].name), list[i].type == CATALOG_TYPE_TABLE);
+    osal_free(list);
+    /* the table's pages (its LV tree's are among them) go back to the database root, as
+     * ESE's space release of a deleted table's FDP */
+    space_extents ex = {0};
+    char msg[128];
+    if (err >= 0)
+        err = space_load_extents(db->store, t->pgno_fdp, &ex, msg, sizeof msg);
+    for (size_t i = 0; i < ex.owned_count && err >= 0; i++)
+        err = space_free_extent(db->store, SPACE_PGNO_DB_ROOT, ex.owned[i].first, ex.owned[i].last);
+    space_extents_free(&ex);
+    if (err < 0)
+        return err;
+    for (size_t i = 0; i < db->table_count; i++)
+        if (db->tables[i] == t) {
+            memmove(&db->tables[i], &db->tables[i + 1], (db->table_count - i - 1) * sizeof *db->tables);
+            db->table_count--;
+            break;
+        }
+    db->dropped[db->dropped_count++] = t;
+    return JET_errSuccess;
+}
+
+JET_ERR db_delete_table(ese_table *t)
+{
+    ddl_args a = {t->db, t, NULL, NULL};
+    return ddl(t->db, delete_table_step, &a);
 }
 
 /* ---- long values -------------------------------------------------------------------------- */
@@ -1445,24 +2084,52 @@ static JET_ERR record_key(ese_table *t, const uint8_t *rec, size_t cb, uint8_t *
 }
 
 /* What one update will do with the long values it is given. */
+/* Values the engine adds to an update (version, autoincrement): at most this many. */
+#define PENDING_ENGINE_MOST 2
+
 typedef struct {
     record_build_value *bv;   /* the values as record_build gets them */
+    uint32_t *itags;          /* per value: its itagSequence (multi-valued columns) */
     bool *separate;           /* per value: goes to the LV tree */
     size_t count;
+    uint8_t engine[PENDING_ENGINE_MOST][8]; /* the bytes of the engine's values */
+    size_t engine_count;
 } pending;
 
 static void pending_free(pending *p)
 {
     osal_free(p->bv);
+    osal_free(p->itags);
     osal_free(p->separate);
+}
+
+/* True when the update sets column fid itself. */
+static bool pending_sets(const pending *p, uint16_t fid)
+{
+    for (size_t i = 0; i < p->count; i++)
+        if (p->bv[i].fid == fid)
+            return true;
+    return false;
+}
+
+/* Add a value the engine computes (little-endian, cb <= 8 bytes). */
+static void pending_add_engine(pending *p, uint16_t fid, uint64_t value, uint32_t cb)
+{
+    uint8_t *b = p->engine[p->engine_count++];
+    for (uint32_t k = 0; k < cb; k++)
+        b[k] = (uint8_t)(value >> (8 * k));
+    p->bv[p->count] = (record_build_value){fid, {b, cb, 0, 0}};
+    p->itags[p->count] = 0;
+    p->count++;
 }
 
 static JET_ERR pending_init(ese_table *t, const db_value *values, size_t count, pending *p)
 {
     memset(p, 0, sizeof *p);
-    p->bv = osal_calloc(count ? count : 1, sizeof *p->bv);
-    p->separate = osal_calloc(count ? count : 1, sizeof *p->separate);
-    if (!p->bv || !p->separate) {
+    p->bv = osal_calloc(count + PENDING_ENGINE_MOST, sizeof *p->bv);
+    p->itags = osal_calloc(count + PENDING_ENGINE_MOST, sizeof *p->itags);
+    p->separate = osal_calloc(count + PENDING_ENGINE_MOST, sizeof *p->separate);
+    if (!p->bv || !p->itags || !p->separate) {
         pending_free(p);
         return JET_errOutOfMemory;
     }
@@ -1477,6 +2144,7 @@ static JET_ERR pending_init(ese_table *t, const db_value *values, size_t count, 
         p->bv[i].value.data = values[i].data;
         p->bv[i].value.cb = values[i].cb;
         p->bv[i].value.flags = (values[i].flags & DB_VALUE_ZERO_LENGTH) ? RECORD_SET_ZERO_LENGTH : 0;
+        p->itags[i] = (c->field_flags & RECORD_FIELD_MULTIVALUED) ? values[i].itag : 0;
         if (record_coltyp_is_long_value(c->coltyp) && values[i].data &&
             lv_should_separate(values[i].cb, 0, false, false))
             p->separate[i] = true;
@@ -1500,7 +2168,22 @@ static JET_ERR pending_build(ese_table *t, pending *p, const uint8_t *base, size
                 p->bv[i].value.lid = lids ? lids[i] : TRX_LID_BASE;
             }
         }
-        JET_ERR err = record_build(&t->schema, base, cb_base, p->bv, p->count, prec, pcb);
+        /* a new row starts from the table's default record (ESE's insert copy of it) */
+        uint8_t *defaults = NULL;
+        size_t cb_defaults = 0;
+        JET_ERR err = JET_errSuccess;
+        if (!base && t->record_defaults) {
+            if ((err = record_build_default(&t->schema, &defaults, &cb_defaults)) < 0)
+                return err;
+            base = defaults;
+            cb_base = cb_defaults;
+        }
+        err = record_build_itags(&t->schema, base, cb_base, p->bv, p->itags, p->count, prec, pcb);
+        if (defaults) {
+            osal_free(defaults);
+            base = NULL;
+            cb_base = 0;
+        }
         if (err != JET_errRecordTooBig || lids)
             return err;
         size_t best = p->count;
@@ -2109,6 +2792,105 @@ static JET_ERR new_entry(ese_table *t, bool present, uint8_t *rec, size_t cb_rec
     return JET_errSuccess;
 }
 
+/* A little-endian integer of 4 or 8 bytes. */
+static uint64_t le_load(const uint8_t *p, uint32_t cb)
+{
+    uint64_t v = 0;
+    for (uint32_t k = cb; k-- > 0;)
+        v = v << 8 | p[k];
+    return v;
+}
+
+/* ESE derives the next autoincrement value from the largest one in the table when it first
+ * needs it after the table is opened: libese scans the committed rows once. */
+static JET_ERR autoinc_load_locked(ese_table *t)
+{
+    if (t->autoinc_loaded)
+        return JET_errSuccess;
+    ese_btcursor bc;
+    uint8_t *key = NULL, *rec = NULL;
+    size_t cap_key = 0, cap_rec = 0, cb_key = 0, cb_rec = 0;
+    uint64_t most = 0;
+    uint32_t size = record_coltyp_fixed_size(column_by_fid(t, t->autoinc_fid)->coltyp);
+    bt_cursor_init(&bc, &t->tree);
+    JET_ERR err = bt_cursor_first(&bc);
+    for (; err >= 0; err = bt_cursor_next(&bc)) {
+        record_value v;
+        if ((err = cursor_fetch(&bc, &key, &cap_key, &cb_key, &rec, &cap_rec, &cb_rec)) < 0 ||
+            (err = record_get_column(&t->schema, rec, cb_rec, t->autoinc_fid, 1, &v)) < 0)
+            break;
+        if (v.kind == RECORD_VALUE_DATA && v.cb == size) {
+            uint64_t x = le_load(v.data, size);
+            if (size == 4 ? (int32_t)x > (int32_t)most : (int64_t)x > (int64_t)most)
+                most = x;
+        }
+    }
+    bt_cursor_release(&bc);
+    osal_free(key);
+    osal_free(rec);
+    if (err < 0 && err != JET_errNoCurrentRecord)
+        return err;
+    t->next_autoinc = size == 4 ? (uint64_t)(uint32_t)((uint32_t)most + 1) : most + 1;
+    t->autoinc_loaded = true;
+    return JET_errSuccess;
+}
+
+static JET_ERR next_autoinc_locked(ese_table *t, uint64_t *pvalue)
+{
+    JET_ERR err = autoinc_load_locked(t);
+    if (err < 0)
+        return err;
+    *pvalue = t->next_autoinc++;
+    return JET_errSuccess;
+}
+
+uint16_t table_autoincrement_fid(const ese_table *t)
+{
+    return t->autoinc_fid;
+}
+
+JET_ERR table_next_autoincrement(ese_table *t, uint64_t *pvalue)
+{
+    if (!t->autoinc_fid)
+        return JET_errInvalidOperation;
+    pthread_mutex_lock(&t->db->lock);
+    JET_ERR err = next_autoinc_locked(t, pvalue);
+    pthread_mutex_unlock(&t->db->lock);
+    return err;
+}
+
+/* The values a new row gets from the engine when the update does not set them: version 0
+ * (ESE's insert sets it so) and the next autoincrement value. */
+static JET_ERR insert_engine_values_locked(ese_table *t, pending *p)
+{
+    if (t->version_fid && !pending_sets(p, t->version_fid))
+        pending_add_engine(p, t->version_fid, 0, 4);
+    if (t->autoinc_fid && !pending_sets(p, t->autoinc_fid)) {
+        uint64_t v;
+        JET_ERR err = next_autoinc_locked(t, &v);
+        if (err < 0)
+            return err;
+        pending_add_engine(p, t->autoinc_fid,
+                           v, record_coltyp_fixed_size(column_by_fid(t, t->autoinc_fid)->coltyp));
+    }
+    return JET_errSuccess;
+}
+
+/* A replace increments the version column (ESE: every replace of the row). */
+static JET_ERR replace_engine_values_locked(ese_table *t, pending *p, const uint8_t *rec,
+                                            size_t cb)
+{
+    if (!t->version_fid || pending_sets(p, t->version_fid))
+        return JET_errSuccess;
+    record_value v;
+    JET_ERR err = record_get_column(&t->schema, rec, cb, t->version_fid, 1, &v);
+    if (err < 0)
+        return err;
+    uint32_t old = v.kind == RECORD_VALUE_DATA && v.cb == 4 ? (uint32_t)le_load(v.data, 4) : 0;
+    pending_add_engine(p, t->version_fid, (uint32_t)(old + 1), 4);
+    return JET_errSuccess;
+}
+
 static JET_ERR stage_insert_locked(ese_table *t, ese_trx *trx, const db_value *values,
                                    size_t count, uint8_t *key, uint32_t *pcb_key)
 {
@@ -2124,7 +2906,8 @@ static JET_ERR stage_insert_locked(ese_table *t, ese_trx *trx, const db_value *v
     JET_ERR err = pending_init(t, values, count, &p);
     if (err < 0)
         return err;
-    if ((err = pending_build(t, &p, NULL, 0, NULL, &rec, &cb)) < 0 ||
+    if ((err = insert_engine_values_locked(t, &p)) < 0 ||
+        (err = pending_build(t, &p, NULL, 0, NULL, &rec, &cb)) < 0 ||
         (err = record_check_not_null(&t->schema, rec, cb, NULL)) < 0)
         goto done;
     if (t->has_primary) {
@@ -2143,7 +2926,7 @@ static JET_ERR stage_insert_locked(ese_table *t, ese_trx *trx, const db_value *v
     }
     if (t->sidx_count && (err = sindex_check_row_locked(t, trx, rec, cb, key, *pcb_key)) < 0)
         goto done;
-    if (!(lids = osal_calloc(count ? count : 1, sizeof *lids))) {
+    if (!(lids = osal_calloc(p.count ? p.count : 1, sizeof *lids))) {
         err = JET_errOutOfMemory;
         goto done;
     }
@@ -2171,7 +2954,8 @@ done:
 }
 
 static JET_ERR stage_replace_locked(ese_table *t, ese_trx *trx, const uint8_t *key,
-                                    uint32_t cb_key, const db_value *values, size_t count)
+                                    uint32_t cb_key, const db_value *values, size_t count,
+                                    bool bump_version)
 {
     pending p;
     uint8_t *rec = NULL, *staged = NULL;
@@ -2193,6 +2977,8 @@ static JET_ERR stage_replace_locked(ese_table *t, ese_trx *trx, const uint8_t *k
         err = JET_errRecordNotFound;
         goto done;
     }
+    if (bump_version && (err = replace_engine_values_locked(t, &p, row.rec, row.cb_rec)) < 0)
+        goto done;
     if ((err = pending_build(t, &p, row.rec, row.cb_rec, NULL, &rec, &cb)) < 0 ||
         (err = record_check_not_null(&t->schema, rec, cb, NULL)) < 0)
         goto done;
@@ -2208,7 +2994,7 @@ static JET_ERR stage_replace_locked(ese_table *t, ese_trx *trx, const uint8_t *k
     }
     if (t->sidx_count && (err = sindex_check_row_locked(t, trx, rec, cb, key, cb_key)) < 0)
         goto done;
-    if (!(lids = osal_calloc(count ? count : 1, sizeof *lids))) {
+    if (!(lids = osal_calloc(p.count ? p.count : 1, sizeof *lids))) {
         err = JET_errOutOfMemory;
         goto done;
     }
@@ -2578,7 +3364,54 @@ JET_ERR db_lock_trx(ese_table *t, ese_trx *trx, const uint8_t *key, uint32_t cb_
     return err;
 }
 
-typedef enum { DB_OP_INSERT, DB_OP_REPLACE, DB_OP_DELETE } db_op;
+typedef enum { DB_OP_INSERT, DB_OP_REPLACE, DB_OP_DELETE, DB_OP_ESCROW } db_op;
+
+/* JetEscrowUpdate: values[0] names the column and points to the int64 delta; the value before
+ * goes to *pold.  A replace of that one column from the row as this transaction sees it, under
+ * the row's write lock, so the read and the write are one step. */
+static JET_ERR stage_escrow_locked(ese_table *t, ese_trx *trx, const uint8_t *key, uint32_t cb_key,
+                                   const db_value *delta, int64_t *pold)
+{
+    const db_column *c = column_by_fid(t, delta->fid);
+    if (!c)
+        return JET_errColumnNotFound;
+    if (!(c->field_flags & RECORD_FIELD_ESCROW_UPDATE))
+        return JET_errInvalidOperation;
+    if (cb_key > DB_KEY_MOST)
+        return JET_errRecordNotFound;
+    uint8_t ck[TRX_KEY_MOST];
+    uint32_t cb_ck = trx_make_key(t->objid, key, cb_key, ck);
+    base_row row;
+    JET_ERR err = base_row_locked(t, trx, ck, cb_ck, &row);
+    if (err < 0)
+        return err;
+    uint32_t size = record_coltyp_fixed_size(c->coltyp);
+    record_value v = {0};
+    if (!row.rec)
+        err = JET_errRecordNotFound;
+    else
+        err = record_get_column(&t->schema, row.rec, row.cb_rec, c->fid, 1, &v);
+    uint64_t old = 0;
+    if (err >= 0 && v.kind == RECORD_VALUE_DATA && v.cb == size)
+        old = le_load(v.data, size);
+    else if (err >= 0 && v.kind == RECORD_VALUE_ABSENT && c->default_value)
+        old = le_load(c->default_value, size);
+    osal_free(row.owned);
+    if (err < 0)
+        return err;
+    int64_t d;
+    memcpy(&d, delta->data, sizeof d);
+    int64_t before = size == 4 ? (int64_t)(int32_t)(uint32_t)old : (int64_t)old;
+    uint64_t after = (uint64_t)before + (uint64_t)d;
+    uint8_t bytes[8];
+    for (uint32_t k = 0; k < 8; k++)
+        bytes[k] = (uint8_t)(after >> (8 * k));
+    db_value nv = {.fid = c->fid, .data = bytes, .cb = size};
+    if ((err = stage_replace_locked(t, trx, key, cb_key, &nv, 1, false)) < 0)
+        return err;
+    *pold = before;
+    return JET_errSuccess;
+}
 
 static JET_ERR stage_locked(ese_table *t, ese_trx *trx, db_op op, const uint8_t *key,
                             uint32_t cb_key, const db_value *values, size_t count,
@@ -2588,7 +3421,9 @@ static JET_ERR stage_locked(ese_table *t, ese_trx *trx, db_op op, const uint8_t 
     case DB_OP_INSERT:
         return stage_insert_locked(t, trx, values, count, key_out, pcb_key_out);
     case DB_OP_REPLACE:
-        return stage_replace_locked(t, trx, key, cb_key, values, count);
+        return stage_replace_locked(t, trx, key, cb_key, values, count, true);
+    case DB_OP_ESCROW:
+        return stage_escrow_locked(t, trx, key, cb_key, values, (int64_t *)(void *)key_out);
     default:
         return stage_delete_locked(t, trx, key, cb_key);
     }
@@ -2654,6 +3489,18 @@ JET_ERR db_delete_trx(ese_table *t, ese_trx *trx, const uint8_t *key, uint32_t c
     return update(t, trx, DB_OP_DELETE, key, cb_key, NULL, 0, NULL, NULL);
 }
 
+JET_ERR db_escrow_trx(ese_table *t, ese_trx *trx, const uint8_t *key, uint32_t cb_key,
+                      uint16_t fid, int64_t delta, int64_t *pold)
+{
+    db_value d = {.fid = fid, .data = &delta, .cb = sizeof delta};
+    int64_t old = 0;
+    uint32_t unused = 0;
+    JET_ERR err = update(t, trx, DB_OP_ESCROW, key, cb_key, &d, 1, (uint8_t *)&old, &unused);
+    if (err >= 0)
+        *pold = old;
+    return err;
+}
+
 JET_ERR db_insert(ese_table *t, const db_value *values, size_t count)
 {
     return db_insert_trx(t, NULL, values, count, NULL, NULL);
@@ -2704,16 +3551,29 @@ JET_ERR table_make_key(ese_table *t, const db_value *values, size_t count, uint8
 }
 
 static JET_ERR retrieve_locked(ese_table *t, const ese_trx *trx, const uint8_t *rec, size_t cb,
-                               uint16_t fid, uint8_t **pdata, uint32_t *pcb)
+                               uint16_t fid, uint32_t itag, bool ignore_default, uint8_t **pdata,
+                               uint32_t *pcb)
 {
     record_value v;
     *pdata = NULL;
     *pcb = 0;
-    JET_ERR err = record_get_column(&t->schema, rec, cb, fid, 1, &v);
+    JET_ERR err = record_get_column(&t->schema, rec, cb, fid, itag ? itag : 1, &v);
     if (err < 0)
         return err;
+    const db_column *c;
     switch (v.kind) {
     case RECORD_VALUE_ABSENT:
+        /* a row that never set the column reads its default (the first value only) */
+        c = column_by_fid(t, fid);
+        if (ignore_default || itag > 1 || !c || !c->default_value)
+            return JET_wrnColumnNull;
+        if (c->cb_default) {
+            if (!(*pdata = osal_malloc(c->cb_default)))
+                return JET_errOutOfMemory;
+            memcpy(*pdata, c->default_value, c->cb_default);
+            *pcb = c->cb_default;
+        }
+        return JET_errSuccess;
     case RECORD_VALUE_NULL:
         return JET_wrnColumnNull;
     case RECORD_VALUE_SEPARATED:
@@ -2744,11 +3604,68 @@ static JET_ERR retrieve_locked(ese_table *t, const ese_trx *trx, const uint8_t *
     return JET_errDatabaseCorrupted;
 }
 
+JET_ERR table_retrieve_value_trx(ese_table *t, ese_trx *trx, const uint8_t *rec, size_t cb,
+                                 uint16_t fid, uint32_t itag, bool ignore_default,
+                                 uint8_t **pdata, uint32_t *pcb)
+{
+    pthread_mutex_lock(&t->db->lock);
+    JET_ERR err = retrieve_locked(t, trx, rec, cb, fid, itag, ignore_default, pdata, pcb);
+    pthread_mutex_unlock(&t->db->lock);
+    return err;
+}
+
+JET_ERR db_copy_value_out(const uint8_t *data, uint32_t cb, uint32_t ib, void *pv,
+                              uint32_t cb_max, uint32_t *pcb_actual)
+{
+    uint32_t avail = ib < cb ? cb - ib : 0;
+    *pcb_actual = avail;
+    uint32_t n = avail < cb_max ? avail : cb_max;
+    if (n)
+        memcpy(pv, data + ib, n);
+    return avail > cb_max ? JET_wrnBufferTruncated : JET_errSuccess;
+}
+
+JET_ERR table_retrieve_into_trx(ese_table *t, ese_trx *trx, const uint8_t *rec, size_t cb,
+                                uint16_t fid, uint32_t itag, bool ignore_default, uint32_t ib,
+                                void *pv, uint32_t cb_max, uint32_t *pcb_actual)
+{
+    *pcb_actual = 0;
+    pthread_mutex_lock(&t->db->lock);
+    record_value v;
+    JET_ERR err = record_get_column(&t->schema, rec, cb, fid, itag ? itag : 1, &v);
+    if (err >= 0 && v.kind == RECORD_VALUE_DATA && !v.compressed && !v.encrypted) {
+        err = db_copy_value_out(v.data, v.cb, ib, pv, cb_max, pcb_actual);
+        pthread_mutex_unlock(&t->db->lock);
+        return err;
+    }
+    uint8_t *data = NULL;
+    uint32_t cb_data = 0;
+    if (err >= 0)
+        err = retrieve_locked(t, trx, rec, cb, fid, itag, ignore_default, &data, &cb_data);
+    pthread_mutex_unlock(&t->db->lock);
+    if (err == JET_errSuccess)
+        err = db_copy_value_out(data, cb_data, ib, pv, cb_max, pcb_actual);
+    osal_free(data);
+    return err;
+}
+
 JET_ERR table_retrieve_trx(ese_table *t, ese_trx *trx, const uint8_t *rec, size_t cb, uint16_t fid,
                            uint8_t **pdata, uint32_t *pcb)
 {
+    return table_retrieve_value_trx(t, trx, rec, cb, fid, 1, false, pdata, pcb);
+}
+
+JET_ERR table_count_values(ese_table *t, const uint8_t *rec, size_t cb, uint16_t fid,
+                           bool ignore_default, uint32_t *pcount)
+{
     pthread_mutex_lock(&t->db->lock);
-    JET_ERR err = retrieve_locked(t, trx, rec, cb, fid, pdata, pcb);
+    record_value v;
+    JET_ERR err = record_get_column(&t->schema, rec, cb, fid, 1, &v);
+    if (err >= 0)
+        err = record_count_values(&t->schema, rec, cb, fid, pcount);
+    const db_column *c = column_by_fid(t, fid);
+    if (err >= 0 && v.kind == RECORD_VALUE_ABSENT && !ignore_default && c && c->default_value)
+        *pcount = 1;
     pthread_mutex_unlock(&t->db->lock);
     return err;
 }

@@ -101,7 +101,10 @@ typedef struct db_column_def {
     JET_COLTYP coltyp;
     uint32_t cb_max;         /* Text/Binary: max length (0 = 255); fixed Text/Binary: size */
     uint16_t code_page;      /* Text / LongText: 1200 or 1252 (0 = 1252) */
-    JET_GRBIT grbit;         /* JET_bitColumnFixed / Tagged / NotNULL */
+    JET_GRBIT grbit;         /* JET_bitColumnFixed / Tagged / NotNULL / Version / Autoincrement /
+                              * MultiValued / EscrowUpdate ("Column options" in DESIGN.md) */
+    const void *default_value; /* JET_COLUMNCREATE pvDefault (NULL: none) */
+    uint32_t cb_default;
 } db_column_def;
 
 typedef struct db_index_column {
@@ -129,6 +132,8 @@ typedef struct db_column {
     uint32_t cb_max;
     uint16_t code_page;
     uint32_t field_flags;
+    uint8_t *default_value;  /* the catalog's DefaultValue (RECORD_FIELD_DEFAULT), or NULL */
+    uint32_t cb_default;
 } db_column;
 
 /* Create a table with its columns and (optionally) its primary index.  *ptable (may be NULL)
@@ -152,6 +157,11 @@ size_t table_column_count(const ese_table *t);
 const db_column *table_column_at(const ese_table *t, size_t i);
 const db_column *table_find_column(const ese_table *t, const char *name);
 bool table_has_primary_index(const ese_table *t);
+/* The column with this id (fid), or NULL. */
+const db_column *table_column_by_fid(const ese_table *t, uint32_t fid);
+/* JetGetObjectInfo's statistics: the rows trx sees (committed rows outside a transaction) and
+ * the pages the table's trees own and use (its data tree and LV tree). */
+JET_ERR db_table_stats(ese_table *t, struct ese_trx *trx, uint32_t *pc_record, uint32_t *pc_page);
 
 /* ---- secondary indexes (index.c, database.c "secondary indexes"; DESIGN.md) ---------------
  *
@@ -212,6 +222,8 @@ typedef struct db_value {
     const void *data;        /* NULL with cb 0: NULL (unless DB_VALUE_ZERO_LENGTH) */
     uint32_t cb;
     uint32_t flags;          /* DB_VALUE_* */
+    uint32_t itag;           /* multi-valued columns: JetSetColumn's itagSequence (0: append a
+                              * value, n: replace value n, NULL at n: delete it); others: 0 */
 } db_value;
 
 /* Longest normalized key (primary keys are cut at 255 bytes). */
@@ -246,6 +258,66 @@ JET_ERR table_make_key(ese_table *t, const db_value *values, size_t count, uint8
  * JET_wrnColumnNull for NULL; JET_errColumnNotFound; JET_errLVCorrupted. */
 JET_ERR table_retrieve(ese_table *t, const uint8_t *rec, size_t cb, uint16_t fid,
                        uint8_t **pdata, uint32_t *pcb);
+
+/* table_retrieve_trx with the JetRetrieveColumn options: value number itag (1-based; a
+ * missing one reads JET_wrnColumnNull), and the column's default value for a row that never
+ * set it unless ignore_default (JET_bitRetrieveIgnoreDefault). */
+JET_ERR table_retrieve_value_trx(ese_table *t, struct ese_trx *trx, const uint8_t *rec, size_t cb,
+                                 uint16_t fid, uint32_t itag, bool ignore_default,
+                                 uint8_t **pdata, uint32_t *pcb);
+/* The same, copied straight into the caller's buffer from byte ib on (JetRetrieveColumn's
+ * contract: *pcb_actual = the bytes from ib to the end, JET_wrnBufferTruncated when they do
+ * not fit, JET_wrnColumnNull for NULL).  No allocation for a value stored in the record. */
+JET_ERR table_retrieve_into_trx(ese_table *t, struct ese_trx *trx, const uint8_t *rec, size_t cb,
+                                uint16_t fid, uint32_t itag, bool ignore_default, uint32_t ib,
+                                void *pv, uint32_t cb_max, uint32_t *pcb_actual);
+/* Copy bytes ib.. of a value to pv (cb_max bytes): JetRetrieveColumn's contract as above. */
+JET_ERR db_copy_value_out(const uint8_t *data, uint32_t cb, uint32_t ib, void *pv, uint32_t cb_max,
+                          uint32_t *pcb_actual);
+/* How many values a record holds for a column (a default counts as one unless
+ * ignore_default): JetRetrieveColumn(s) with itagSequence 0. */
+JET_ERR table_count_values(ese_table *t, const uint8_t *rec, size_t cb, uint16_t fid,
+                           bool ignore_default, uint32_t *pcount);
+
+/* The table's autoincrement column (0: none) and the next value for a new row (Long: 32-bit,
+ * Currency/LongLong: 64-bit).  Values are handed out once and never given back (a cancelled
+ * insert or a rollback leaves a gap, as in ESE); the first call after open derives the counter
+ * from the largest value committed, as ESE does. */
+uint16_t table_autoincrement_fid(const ese_table *t);
+JET_ERR table_next_autoincrement(ese_table *t, uint64_t *pvalue);
+
+/* JetEscrowUpdate: add delta to the escrow column fid (Long or LongLong) of the row under key,
+ * through trx, returning the value before.  An update like JetPrepareUpdate/JetUpdate (the
+ * row's write lock, so two transactions escrow-updating one row conflict: see "Column options"
+ * in DESIGN.md).  JET_errRecordNotFound, JET_errWriteConflict, JET_errInvalidOperation (not an
+ * escrow column). */
+JET_ERR db_escrow_trx(ese_table *t, struct ese_trx *trx, const uint8_t *key, uint32_t cb_key,
+                      uint16_t fid, int64_t delta, int64_t *pold);
+
+/* ---- schema changes (DDL: each is its own durable commit, docs/contract/transactions.md) -- */
+
+/* JetAddColumn on an existing table: the column gets the next fid of its kind (fixed,
+ * variable or tagged) and a catalog record (with its shadow and Name entry).  Existing rows are
+ * not rewritten: they read the default value, or NULL.  *pfid (may be NULL) gets its id.
+ * JET_errColumnDuplicate, JET_errInvalidName, JET_errInvalidColumnType, JET_errTooManyColumns,
+ * JET_errColumnRedundant, ... as db_create_table. */
+JET_ERR db_add_column(ese_table *t, const db_column_def *def, uint16_t *pfid);
+
+/* JetRenameTable: JET_errInvalidName, JET_errTableDuplicate.  The caller makes sure no
+ * cursor is open on the table. */
+JET_ERR db_rename_table(ese_table *t, const char *new_name);
+/* JetRenameColumn: JET_errColumnNotFound, JET_errInvalidName, JET_errColumnDuplicate. */
+JET_ERR db_rename_column(ese_table *t, const char *name, const char *new_name);
+/* JetDeleteColumn: the catalog record becomes ESE's stub (Coltyp 0, Name
+ * "JetStub_<objidTable>_<fid>"), so the fid is never reused and fixed offsets stay valid;
+ * values in old rows are left where they are.  JET_errColumnNotFound, JET_errColumnInUse (a
+ * key column of the primary index; secondary indexes are the caller's to check). */
+JET_ERR db_delete_column(ese_table *t, const char *name);
+/* JetDeleteTable: every catalog record of the table (table, columns, indexes, LV tree) is
+ * removed and its pages go back to the database root, in one commit.  The caller makes sure no
+ * cursor is open on it; JET_errTableInUse while a transaction holds rows of it.  t stays
+ * allocated (unlisted) until the database closes. */
+JET_ERR db_delete_table(ese_table *t);
 
 /* Copy out the record stored under key (osal_malloc'd).  JET_errRecordNotFound. */
 JET_ERR db_lookup(ese_table *t, const uint8_t *key, uint32_t cb_key, uint8_t **prec, size_t *pcb);

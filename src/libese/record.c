@@ -1545,6 +1545,13 @@ JET_ERR record_build(const record_schema *schema, const uint8_t *rec, size_t cb,
                      const record_build_value *values, size_t count, uint8_t **out_rec,
                      size_t *out_cb)
 {
+    return record_build_itags(schema, rec, cb, values, NULL, count, out_rec, out_cb);
+}
+
+JET_ERR record_build_itags(const record_schema *schema, const uint8_t *rec, size_t cb,
+                           const record_build_value *values, const uint32_t *itags, size_t count,
+                           uint8_t **out_rec, size_t *out_cb)
+{
     *out_rec = NULL;
     *out_cb = 0;
     static const uint8_t k_min_record[RECORD_MIN_SIZE] = {0x00, 0x7F, 0x04, 0x00};
@@ -1568,7 +1575,7 @@ JET_ERR record_build(const record_schema *schema, const uint8_t *rec, size_t cb,
         scratch.capacity = (uint32_t)count;
     }
     for (size_t i = 0; i < count && err >= 0; i++)
-        err = work_set(&w, values[i].fid, 0, &values[i].value, &scratch);
+        err = work_set(&w, values[i].fid, itags ? itags[i] : 0, &values[i].value, &scratch);
     if (err >= 0)
         err = work_store(&w, out_rec, out_cb);
     work_free(&w);

@@ -276,6 +276,12 @@ JET_ERR record_build(const record_schema *schema, const uint8_t *rec, size_t cb,
                      const record_build_value *values, size_t count, uint8_t **out_rec,
                      size_t *out_cb);
 
+/* record_build with each value's itag (JetSetColumn's itagSequence, as record_set_column)
+ * taken from itags[i] (itags NULL: all 0). */
+JET_ERR record_build_itags(const record_schema *schema, const uint8_t *rec, size_t cb,
+                           const record_build_value *values, const uint32_t *itags, size_t count,
+                           uint8_t **out_rec, size_t *out_cb);
+
 /* The record a new row starts from (ESE's insert copy of the table's default record): fixed and
  * variable columns with a default value are present with it, everything else is absent.
  * Tagged defaults are never stored; a reader sees them through RECORD_VALUE_ABSENT. */

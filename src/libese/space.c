@@ -733,6 +733,24 @@ JET_ERR space_free_page(ese_pagestore *store, uint32_t fdp, uint32_t pgno)
     return err;
 }
 
+JET_ERR space_free_extent(ese_pagestore *store, uint32_t fdp, uint32_t first, uint32_t last)
+{
+    if (first == 0 || last < first || last > store->page_count || (fdp >= first && fdp <= last))
+        return JET_errInvalidParameter;
+    space_ctx *ctx = osal_malloc(sizeof *ctx);
+    if (!ctx)
+        return JET_errOutOfMemory;
+    JET_ERR err = ctx_open(ctx, store, fdp, 0);
+    if (err >= 0 && !(ctx->header.flags & SPACE_FLAG_MULTIPLE_EXTENT))
+        err = JET_errInvalidParameter; /* a single-extent FDP has no room for a child's extent */
+    if (err >= 0)
+        err = pool_push(ctx, first, last);
+    if (err >= 0)
+        err = ctx_flush(ctx);
+    osal_free(ctx);
+    return err;
+}
+
 /* ===========================================================================================
  * Creating FDPs and the empty database
  * ========================================================================================= */

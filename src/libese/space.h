@@ -89,6 +89,11 @@ JET_ERR space_alloc_page(ese_pagestore *store, uint32_t fdp, uint32_t *ppgno);
 /* Give page pgno (owned by fdp, no longer used) back to fdp's AE. */
 JET_ERR space_free_page(ese_pagestore *store, uint32_t fdp, uint32_t pgno);
 
+/* Give pages first..last (owned by fdp, no longer used: the extents of a deleted child FDP)
+ * back to fdp's AE (JetDeleteTable; an index deletion can use it too).  fdp must be a
+ * multiple-extent FDP. */
+JET_ERR space_free_extent(ese_pagestore *store, uint32_t fdp, uint32_t first, uint32_t last);
+
 /* cpg contiguous pages out of fdp's space (for a child FDP): from its AE, else after growing it.
  * The caller records them (in the child's OE). */
 JET_ERR space_alloc_extent(ese_pagestore *store, uint32_t fdp, uint32_t cpg, uint32_t *pfirst);

@@ -36,15 +36,15 @@ static uint64_t rnd(void) { return g_rng = mix(g_rng); }
 enum { C_ID, C_BIG, C_NAME, C_ASC, C_BIN, C_BLOB, C_MEMO, C_WHEN, C_FLAG, NCOL };
 
 static const db_column_def k_columns[NCOL] = {
-    {"Id", JET_coltypLong, 0, 0, JET_bitColumnNotNULL},
-    {"Big", JET_coltypLongLong, 0, 0, 0},
-    {"Name", JET_coltypText, 0, 1200, 0},
-    {"Asc", JET_coltypText, 100, 1252, 0},
-    {"Bin", JET_coltypBinary, 0, 0, 0},
-    {"Blob", JET_coltypLongBinary, 0, 0, 0},
-    {"Memo", JET_coltypLongText, 0, 1252, 0},
-    {"When", JET_coltypDateTime, 0, 0, 0},
-    {"Flag", JET_coltypBit, 0, 0, 0},
+    {"Id", JET_coltypLong, 0, 0, JET_bitColumnNotNULL, NULL, 0},
+    {"Big", JET_coltypLongLong, 0, 0, 0, NULL, 0},
+    {"Name", JET_coltypText, 0, 1200, 0, NULL, 0},
+    {"Asc", JET_coltypText, 100, 1252, 0, NULL, 0},
+    {"Bin", JET_coltypBinary, 0, 0, 0, NULL, 0},
+    {"Blob", JET_coltypLongBinary, 0, 0, 0, NULL, 0},
+    {"Memo", JET_coltypLongText, 0, 1252, 0, NULL, 0},
+    {"When", JET_coltypDateTime, 0, 0, 0, NULL, 0},
+    {"Flag", JET_coltypBit, 0, 0, 0, NULL, 0},
 };
 
 static uint32_t g_page;
@@ -152,7 +152,7 @@ static void get_fids(ese_table *t, uint16_t *fids)
 
 static JET_ERR id_key(ese_table *t, const uint16_t *fids, int32_t id, uint8_t *key, uint32_t *cb)
 {
-    db_value v = {fids[C_ID], &id, 4, 0};
+    db_value v = {fids[C_ID], &id, 4, 0, 0};
     return table_make_key(t, &v, 1, key, cb);
 }
 
@@ -367,7 +367,7 @@ static void test_page_size(uint32_t page_size)
     CHECK(table_objid(t) == 6);
     CHECK(table_lv_pgno_fdp(t) == 0);
     {
-        db_column_def bad[2] = {{"A", JET_coltypLong, 0, 0, 0}, {"a", JET_coltypLong, 0, 0, 0}};
+        db_column_def bad[2] = {{"A", JET_coltypLong, 0, 0, 0, NULL, 0}, {"a", JET_coltypLong, 0, 0, 0, NULL, 0}};
         db_table_def def = {"Bad", bad, 2, NULL, NULL, 0, 0, NULL, 0};
         CHECK_ERR(db_create_table(db, &def, NULL), JET_errColumnDuplicate);
         db_index_column k = {"Nope", false};
@@ -376,7 +376,7 @@ static void test_page_size(uint32_t page_size)
         CHECK(db_find_table(db, "Bad") == NULL && db_find_table(db, "rows") == t);
     }
     /* a table without a primary index (DBK keys) and one with a composite descending key */
-    db_column_def small[2] = {{"V", JET_coltypLong, 0, 0, 0}, {"S", JET_coltypText, 0, 1252, 0}};
+    db_column_def small[2] = {{"V", JET_coltypLong, 0, 0, 0, NULL, 0}, {"S", JET_coltypText, 0, 1252, 0, NULL, 0}};
     db_table_def seqdef = {"Seq", small, 2, NULL, NULL, 0, 0, NULL, 0};
     ese_table *seq = NULL, *comp = NULL;
     CHECK_ERR(db_create_table(db, &seqdef, &seq), JET_errSuccess);
@@ -393,8 +393,8 @@ static void test_page_size(uint32_t page_size)
     for (int32_t v = 0; v < 300; v++) {
         char s[16];
         snprintf(s, sizeof s, "k%03d", v % 37);
-        db_value vals[2] = {{table_find_column(seq, "V")->fid, &v, 4, 0},
-                            {table_find_column(seq, "S")->fid, s, (uint32_t)strlen(s), 0}};
+        db_value vals[2] = {{table_find_column(seq, "V")->fid, &v, 4, 0, 0},
+                            {table_find_column(seq, "S")->fid, s, (uint32_t)strlen(s), 0, 0}};
         CHECK_ERR(db_insert(seq, vals, 2), JET_errSuccess);
         vals[0].fid = table_find_column(comp, "V")->fid;
         vals[1].fid = table_find_column(comp, "S")->fid;
@@ -403,7 +403,7 @@ static void test_page_size(uint32_t page_size)
     }
     {
         uint32_t dbk = 7;
-        db_value kv = {0, &dbk, 4, 0};
+        db_value kv = {0, &dbk, 4, 0, 0};
         uint8_t key[DB_KEY_MOST];
         uint32_t cb_key;
         CHECK_ERR(table_make_key(seq, &kv, 1, key, &cb_key), JET_errSuccess);
@@ -470,7 +470,7 @@ static void test_page_size(uint32_t page_size)
     /* DBK continues after the largest key */
     {
         int32_t v = 1000;
-        db_value val = {table_find_column(seq, "V")->fid, &v, 4, 0};
+        db_value val = {table_find_column(seq, "V")->fid, &v, 4, 0, 0};
         CHECK_ERR(db_insert(seq, &val, 1), JET_errSuccess);
         db_cursor *c;
         CHECK_ERR(db_cursor_open(seq, &c), JET_errSuccess);
@@ -496,7 +496,7 @@ static void test_page_size(uint32_t page_size)
             uint32_t cb_key;
             CHECK_ERR(id_key(t, fids, i + ID_MIN, key, &cb_key), JET_errSuccess);
             int32_t other = 99999;
-            db_value v = {fids[C_ID], &other, 4, 0};
+            db_value v = {fids[C_ID], &other, 4, 0, 0};
             CHECK_ERR(db_replace(t, key, cb_key, &v, 1), JET_errRecordPrimaryChanged);
             break;
         }
@@ -706,7 +706,7 @@ static const uint8_t *tx_blob(uint32_t len, uint32_t seed)
 
 static void tx_key(ese_table *t, int32_t id, uint8_t *key, uint32_t *cb)
 {
-    db_value v = {tx_fid(t, "Id"), &id, 4, 0};
+    db_value v = {tx_fid(t, "Id"), &id, 4, 0, 0};
     *cb = DB_KEY_MOST;
     CHECK_ERR(table_make_key(t, &v, 1, key, cb), JET_errSuccess);
 }
@@ -802,8 +802,8 @@ static JET_ERR tx_write(ese_table *t, ese_trx *trx, int op, int32_t id, tx_row *
     uint8_t key[DB_KEY_MOST];
     uint32_t cb_key = 0;
     tx_key(t, id, key, &cb_key);
-    db_value v[3] = {{tx_fid(t, "Id"), &id, 4, 0}, {tx_fid(t, "Val"), &row->val, 4, 0},
-                     {tx_fid(t, "Blob"), NULL, 0, 0}};
+    db_value v[3] = {{tx_fid(t, "Id"), &id, 4, 0, 0}, {tx_fid(t, "Val"), &row->val, 4, 0, 0},
+                     {tx_fid(t, "Blob"), NULL, 0, 0, 0}};
     if (row->blob_len) {
         v[2].data = tx_blob(row->blob_len, row->blob_seed);
         v[2].cb = row->blob_len;
@@ -834,9 +834,9 @@ static void test_transactions(void)
     CHECK_ERR(db_create(path, g_page, &db), JET_errSuccess);
     if (!db)
         return;
-    static const db_column_def cols[3] = {{"Id", JET_coltypLong, 0, 0, 0},
-                                          {"Val", JET_coltypLong, 0, 0, 0},
-                                          {"Blob", JET_coltypLongBinary, 0, 0, 0}};
+    static const db_column_def cols[3] = {{"Id", JET_coltypLong, 0, 0, 0, NULL, 0},
+                                          {"Val", JET_coltypLong, 0, 0, 0, NULL, 0},
+                                          {"Blob", JET_coltypLongBinary, 0, 0, 0, NULL, 0}};
     db_index_column key = {"Id", false};
     db_table_def def = {"Tx", cols, 3, "PK", &key, 1, 0, NULL, 0};
     ese_table *t = NULL;

@@ -38,10 +38,10 @@ static uint64_t rnd(void)
 #define F_TAGS 256
 
 static const db_column_def g_cols[] = {
-    {"Id", JET_coltypLong, 0, 0, JET_bitColumnNotNULL},
-    {"Val", JET_coltypLong, 0, 0, 0},
-    {"Name", JET_coltypText, 0, 1252, 0},
-    {"Tags", JET_coltypLong, 0, 0, JET_bitColumnTagged | JET_bitColumnMultiValued},
+    {"Id", JET_coltypLong, 0, 0, JET_bitColumnNotNULL, NULL, 0},
+    {"Val", JET_coltypLong, 0, 0, 0, NULL, 0},
+    {"Name", JET_coltypText, 0, 1252, 0, NULL, 0},
+    {"Tags", JET_coltypLong, 0, 0, JET_bitColumnTagged | JET_bitColumnMultiValued, NULL, 0},
 };
 
 static void path_for(char *out, size_t cb, const char *what)
@@ -71,9 +71,9 @@ typedef struct {
 static JET_ERR put_row(ese_table *t, ese_trx *trx, const row *r, bool replace)
 {
     db_value v[3] = {
-        {F_ID, &r->id, 4, 0},
-        {F_VAL, r->val_null ? NULL : &r->val, r->val_null ? 0 : 4, 0},
-        {F_NAME, r->name[0] ? r->name : NULL, (uint32_t)strlen(r->name), 0},
+        {F_ID, &r->id, 4, 0, 0},
+        {F_VAL, r->val_null ? NULL : &r->val, r->val_null ? 0 : 4, 0, 0},
+        {F_NAME, r->name[0] ? r->name : NULL, (uint32_t)strlen(r->name), 0, 0},
     };
     if (!replace)
         return db_insert_trx(t, trx, v, 3, NULL, NULL);
@@ -85,7 +85,7 @@ static JET_ERR put_row(ese_table *t, ese_trx *trx, const row *r, bool replace)
 
 static JET_ERR del_row(ese_table *t, ese_trx *trx, int32_t id)
 {
-    db_value v = {F_ID, &id, 4, 0};
+    db_value v = {F_ID, &id, 4, 0, 0};
     uint8_t key[DB_KEY_MOST];
     uint32_t cb = 0;
     JET_ERR err = table_make_key(t, &v, 1, key, &cb);
@@ -443,9 +443,9 @@ static void test_multivalued(void)
     if (!db || !t)
         return;
     int32_t id1 = 1, id2 = 2, id3 = 3, t5 = 5, t3 = 3, t4 = 4, v = 0;
-    db_value r1[4] = {{F_ID, &id1, 4, 0}, {F_VAL, &v, 4, 0}, {F_TAGS, &t5, 4, 0}, {F_TAGS, &t3, 4, 0}};
-    db_value r2[3] = {{F_ID, &id2, 4, 0}, {F_VAL, &v, 4, 0}, {F_TAGS, &t4, 4, 0}};
-    db_value r3[2] = {{F_ID, &id3, 4, 0}, {F_VAL, &v, 4, 0}};
+    db_value r1[4] = {{F_ID, &id1, 4, 0, 0}, {F_VAL, &v, 4, 0, 0}, {F_TAGS, &t5, 4, 0, 0}, {F_TAGS, &t3, 4, 0, 0}};
+    db_value r2[3] = {{F_ID, &id2, 4, 0, 0}, {F_VAL, &v, 4, 0, 0}, {F_TAGS, &t4, 4, 0, 0}};
+    db_value r3[2] = {{F_ID, &id3, 4, 0, 0}, {F_VAL, &v, 4, 0, 0}};
     CHECK_ERR(db_insert(t, r1, 4), JET_errSuccess);
     CHECK_ERR(db_insert(t, r2, 3), JET_errSuccess);
     CHECK_ERR(db_insert(t, r3, 2), JET_errSuccess);
@@ -472,7 +472,7 @@ static void test_multivalued(void)
     CHECK(cb_bm == 5 && !memcmp(bm, pk1, 5));
     db_cursor_close(c);
     /* deleting a value removes its entry */
-    db_value r1b[3] = {{F_ID, &id1, 4, 0}, {F_VAL, &v, 4, 0}, {F_TAGS, &t5, 4, 0}};
+    db_value r1b[3] = {{F_ID, &id1, 4, 0, 0}, {F_VAL, &v, 4, 0, 0}, {F_TAGS, &t5, 4, 0, 0}};
     CHECK_ERR(db_delete(t, pk1, 5), JET_errSuccess);
     CHECK_ERR(db_insert(t, r1b, 3), JET_errSuccess);
     n = count_entries(t, NULL, "ByTag", ids, 16);

@@ -31,9 +31,9 @@ int main(int argc, char **argv)
     if (err < 0)
         return fail("db_create", err);
     static const db_column_def cols[3] = {
-        {"Id", JET_coltypLong, 0, 0, JET_bitColumnNotNULL},
-        {"Val", JET_coltypLong, 0, 0, 0},
-        {"Name", JET_coltypText, 0, 1252, 0},
+        {"Id", JET_coltypLong, 0, 0, JET_bitColumnNotNULL, NULL, 0},
+        {"Val", JET_coltypLong, 0, 0, 0, NULL, 0},
+        {"Name", JET_coltypText, 0, 1252, 0, NULL, 0},
     };
     static const db_index_column k = {"Id", false}, kv = {"Val", false}, kn = {"Name", false};
     const db_index_def ix[2] = {
@@ -50,14 +50,14 @@ int main(int argc, char **argv)
         int32_t v = i % 7;
         char name[16];
         int cb = snprintf(name, sizeof name, "name%05d", i);
-        db_value vals[3] = {{1, &i, 4, 0}, {2, &v, 4, 0}, {128, name, (uint32_t)cb, 0}};
+        db_value vals[3] = {{1, &i, 4, 0, 0}, {2, &v, 4, 0, 0}, {128, name, (uint32_t)cb, 0, 0}};
         if ((err = db_insert(t, vals, 3)) < 0)
             return fail("db_insert", err);
     }
     for (int32_t i = 0; i < rows; i++) {
         uint8_t key[DB_KEY_MOST];
         uint32_t cb_key = 0;
-        db_value id = {1, &i, 4, 0};
+        db_value id = {1, &i, 4, 0, 0};
         if ((err = table_make_key(t, &id, 1, key, &cb_key)) < 0)
             return fail("table_make_key", err);
         if (i % 9 == 0) {
@@ -70,7 +70,7 @@ int main(int argc, char **argv)
             int32_t v = i % 7 + 100;
             char name[16];
             int cb = snprintf(name, sizeof name, "rname%05d", i);
-            db_value vals[2] = {{2, &v, 4, 0}, {128, name, (uint32_t)cb, 0}};
+            db_value vals[2] = {{2, &v, 4, 0, 0}, {128, name, (uint32_t)cb, 0, 0}};
             if ((err = db_replace(t, key, cb_key, vals, 2)) < 0)
                 return fail("db_replace", err);
         }

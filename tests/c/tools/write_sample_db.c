@@ -42,15 +42,15 @@ static uint64_t mix(uint64_t x)
 enum { C_ID, C_BIG, C_NAME, C_ASC, C_BIN, C_BLOB, C_MEMO, C_WHEN, C_FLAG, NCOL };
 
 static const db_column_def k_columns[NCOL] = {
-    {"Id", JET_coltypLong, 0, 0, JET_bitColumnNotNULL},
-    {"Big", JET_coltypLongLong, 0, 0, 0},
-    {"Name", JET_coltypText, 0, 1200, 0},
-    {"Asc", JET_coltypText, 0, 1252, 0},
-    {"Bin", JET_coltypBinary, 0, 0, 0},
-    {"Blob", JET_coltypLongBinary, 0, 0, 0},
-    {"Memo", JET_coltypLongText, 0, 1252, 0},
-    {"When", JET_coltypDateTime, 0, 0, 0},
-    {"Flag", JET_coltypBit, 0, 0, 0},
+    {"Id", JET_coltypLong, 0, 0, JET_bitColumnNotNULL, NULL, 0},
+    {"Big", JET_coltypLongLong, 0, 0, 0, NULL, 0},
+    {"Name", JET_coltypText, 0, 1200, 0, NULL, 0},
+    {"Asc", JET_coltypText, 0, 1252, 0, NULL, 0},
+    {"Bin", JET_coltypBinary, 0, 0, 0, NULL, 0},
+    {"Blob", JET_coltypLongBinary, 0, 0, 0, NULL, 0},
+    {"Memo", JET_coltypLongText, 0, 1252, 0, NULL, 0},
+    {"When", JET_coltypDateTime, 0, 0, 0, NULL, 0},
+    {"Flag", JET_coltypBit, 0, 0, 0, NULL, 0},
 };
 
 static uint32_t g_page, g_chunk;
@@ -239,7 +239,7 @@ int main(int argc, char **argv)
         uint8_t k[DB_KEY_MOST];
         uint32_t cb_k;
         int32_t id = first + i;
-        db_value kv = {table_find_column(t, "Id")->fid, &id, 4, 0};
+        db_value kv = {table_find_column(t, "Id")->fid, &id, 4, 0, 0};
         if ((err = table_make_key(t, &kv, 1, k, &cb_k)) < 0 ||
             (err = db_replace(t, k, cb_k, vals, row_values(t, id, ver[i], cols, 4, vals))) < 0)
             FAIL("db_replace", err);
@@ -248,7 +248,7 @@ int main(int argc, char **argv)
         uint8_t k[DB_KEY_MOST];
         uint32_t cb_k;
         int32_t id = first + i;
-        db_value kv = {table_find_column(t, "Id")->fid, &id, 4, 0};
+        db_value kv = {table_find_column(t, "Id")->fid, &id, 4, 0, 0};
         if ((err = table_make_key(t, &kv, 1, k, &cb_k)) < 0 || (err = db_delete(t, k, cb_k)) < 0)
             FAIL("db_delete", err);
         alive[i] = 0;
