@@ -68,6 +68,8 @@ typedef enum {
     POS_ON,                /* on the record whose key is cur_key */
     POS_DELETED,           /* on the place of a record deleted through this cursor */
     POS_AFTER_LAST,
+    POS_PAST_RANGE,        /* on the entry (cur_key) a JetMove found beyond its index range's
+                            * limit: no current record, but moves go on from there (api_cursor.c) */
 } api_position;
 
 #define API_PREP_NONE 0u
@@ -103,6 +105,12 @@ typedef struct api_table {
     uint32_t prep;                      /* API_PREP_* */
     api_set_value *values;
     size_t value_count, value_cap;
+    /* the cursor API (api_cursor.c) */
+    size_t cap_rec;                     /* rec's allocated size */
+    bool synced;                        /* cursor stands on cur_key: JetMove steps from there */
+    bool range, range_upper, range_inclusive; /* an index range in effect (JetSetIndexRange) */
+    uint32_t cb_range_key;
+    uint8_t range_key[KEY_LIMIT_MOST_MOST];
 } api_table;
 
 /* ---- registry (api_database.c); callers hold g_engine.lock ---------------------------------- */
@@ -121,6 +129,10 @@ JET_ERR api_table_get(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb);
 /* The same without the instance check: for calls that only drop memory (cancelling an update)
  * and must work on an unusable instance too. */
 JET_ERR api_table_get_any(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb);
+
+/* Make tb->rec the current record (api_table.c): JET_errNoCurrentRecord off a record,
+ * JET_errRecordDeleted on one deleted since. */
+JET_ERR api_table_load_current(api_table *tb);
 
 /* ---- hooks for session.c and instance.c ---------------------------------------------------- */
 /* Close every table and dbid of a session (memory only; caller holds g_engine.lock). */
