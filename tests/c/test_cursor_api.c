@@ -1085,6 +1085,101 @@ static void test_fault_walk(void)
     env_close(&lt.e);
 }
 
+/* Read errors in the middle of walks and seeks, with a cache far smaller than the table so
+ * that moves read pages: the failed call returns the error and leaves the cursor where it
+ * was, and the walk then goes on from there without skipping or repeating a row. */
+static void test_read_faults(void)
+{
+    longtab lt;
+    static const char *const names[] = {"id", "data"};
+    static const JET_COLTYP types[] = {JET_coltypLong, JET_coltypLongBinary};
+    JET_COLUMNID ids[2] = {0, 0};
+    CHECK_ERR(env_open(&lt.e, "readfaults"), JET_errSuccess);
+    CHECK_ERR(create_table(&lt.e, "t", 2, names, types, "+id\0", 5, &lt.t, ids), JET_errSuccess);
+    lt.id = ids[0];
+    lt.val = ids[1];
+    JET_SESID s = lt.e.ses;
+    JET_TABLEID t = lt.t;
+    const int rows = 1500;
+    uint8_t value[SUPPORT_VALUE_SIZE];
+    CHECK_ERR(JetBeginTransaction(s), JET_errSuccess);
+    for (int i = 0; i < rows; i++) {
+        support_fill_value(value, i);
+        CHECK_ERR(support_insert_row(s, t, lt.id, i, lt.val, value, sizeof value), JET_errSuccess);
+        if (i % 10 == 9) {
+            CHECK_ERR(JetCommitTransaction(s, JET_bitCommitLazyFlush), JET_errSuccess);
+            CHECK_ERR(JetBeginTransaction(s), JET_errSuccess);
+        }
+    }
+    CHECK_ERR(JetCommitTransaction(s, 0), JET_errSuccess);
+    /* detached and attached again: nothing cached, then at most 48 pages */
+    CHECK_ERR(JetCloseTable(s, t), JET_errSuccess);
+    CHECK_ERR(JetCloseDatabase(s, lt.e.dbid, 0), JET_errSuccess);
+    CHECK_ERR(JetDetachDatabase2W(s, W(lt.e.db_path), 0), JET_errSuccess);
+    CHECK_ERR(JetSetSystemParameterW(&lt.e.inst, 0, JET_paramCacheSizeMax, 48, NULL),
+              JET_errSuccess);
+    CHECK_ERR(support_open_table(s, lt.e.db_path, true, &lt.e.dbid, "t", &t), JET_errSuccess);
+    /* how many reads a full scan makes */
+    fault_reset();
+    CHECK(support_count_rows(s, t) == rows);
+    uint64_t reads = fault_count(FAULT_READ);
+    CHECK(reads > 10);
+    int failed = 0, bad = 0;
+    for (uint64_t nth = 1; nth <= reads; nth += 3) {
+        fault_reset();
+        fault_arm(FAULT_READ, nth, FAULT_AS_EIO);
+        int seen = 0, want = 0;
+        JET_ERR err = JetMove(s, t, JET_MoveFirst, 0);
+        for (;;) {
+            if (err == JET_errNoCurrentRecord)
+                break;
+            if (err < 0) { /* the injected failure: go on from the same place */
+                failed++;
+                if (err != JET_errDiskIO)
+                    bad++;
+                fault_reset();
+                err = seen ? JetMove(s, t, JET_MoveNext, 0) : JetMove(s, t, JET_MoveFirst, 0);
+                continue;
+            }
+            if (cur_id(s, t, lt.id) != want)
+                bad++;
+            seen++;
+            want++;
+            err = JetMove(s, t, JET_MoveNext, 0);
+        }
+        if (seen != rows)
+            bad++;
+    }
+    fault_reset();
+    CHECK(bad == 0);
+    CHECK(failed > 0);
+    /* seeks, counts and positions: the error, then the same call works */
+    int calls = 0;
+    for (uint64_t nth = 1; nth <= 6; nth++) {
+        JET_RECPOS rp;
+        ESE_ULONG n = 0;
+        CHECK_ERR(JetMove(s, t, JET_MoveFirst, 0), JET_errSuccess);
+        fault_arm(FAULT_READ, nth, FAULT_AS_EIO);
+        JET_ERR err = seek_long(s, t, rows / 2 + (int32_t)nth * 97, JET_bitSeekEQ);
+        if (err == JET_errSuccess)
+            err = JetIndexRecordCount(s, t, &n, 0);
+        if (err == JET_errSuccess)
+            err = JetGetRecordPosition(s, t, &rp, sizeof rp);
+        fault_reset();
+        CHECK(err == JET_errSuccess || err == JET_errDiskIO);
+        calls += err == JET_errDiskIO;
+        CHECK_ERR(seek_long(s, t, rows / 2 + (int32_t)nth * 97, JET_bitSeekEQ), JET_errSuccess);
+        CHECK_ERR(JetGetRecordPosition(s, t, &rp, sizeof rp), JET_errSuccess);
+        CHECK((int)rp.centriesLT == rows / 2 + (int)nth * 97 && (int)rp.centriesTotal == rows);
+        CHECK_ERR(JetIndexRecordCount(s, t, &n, 0), JET_errSuccess);
+        CHECK((int)n == rows - (rows / 2 + (int)nth * 97));
+    }
+    CHECK(calls > 0);
+    printf("read faults: %llu reads per scan, %d injected failures in walks, %d in seeks/counts\n",
+           (unsigned long long)reads, failed, calls);
+    env_close(&lt.e);
+}
+
 int main(void)
 {
     if (support_make_root(g_root, sizeof g_root, "esent-cursor") != 0)
@@ -1098,6 +1193,7 @@ int main(void)
     test_changes_under_cursor();
     test_random();
     test_fault_walk();
+    test_read_faults();
     support_remove_tree(g_root);
     return check_summary();
 }
