@@ -17,8 +17,11 @@
  *   - JetSeek: EQ (a key with fewer columns than the index, or made with a limit, matches every
  *     entry that starts with it), LT / LE / GE / GT with JET_wrnSeekNotEqual for an inexact
  *     LE / GE; JET_bitSetIndexRange with EQ makes an inclusive upper range of the key;
- *     JET_bitCheckUniqueness: JET_wrnUniqueKey for a whole key on a unique index.
- *     JET_errRecordNotFound leaves no current record (before the first entry).
+ *     JET_bitCheckUniqueness: JET_wrnUniqueKey for a whole key on a unique index (both
+ *     ignored with another mode).  JET_errRecordNotFound leaves no current record, the cursor
+ *     where the entry would have been (POS_GAP), from where it can move.
+ *   - Every navigation (JetMove, JetSeek, JetGotoBookmark, JetGotoPosition) cancels a
+ *     prepared update.
  *   - JetSetIndexRange: upper / lower, inclusive, remove (JET_errInvalidOperation without a
  *     range), instant duration; JET_errKeyNotMade; JET_errNoCurrentRecord when the current
  *     entry is outside (the range stays in effect, as the page says).
@@ -107,6 +110,13 @@ static JET_ERR step(api_table *tb, bool forward)
             return JET_errNoCurrentRecord;
         err = db_cursor_last(tb->cursor);
         break;
+    case POS_GAP: /* "the cursor can be moved relative to that position" (JetSeek Function) */
+        err = db_cursor_seek(tb->cursor, tb->cur_key, tb->cb_cur_key,
+                             forward ? (tb->gap_after ? BT_SEEK_GT : BT_SEEK_GE)
+                                     : (tb->gap_after ? BT_SEEK_LE : BT_SEEK_LT));
+        if (err == JET_errRecordNotFound)
+            err = JET_errNoCurrentRecord;
+        break;
     default:
         if (tb->synced) {
             err = forward ? db_cursor_next(tb->cursor) : db_cursor_prev(tb->cursor);
@@ -133,7 +143,9 @@ static JET_ERR step(api_table *tb, bool forward)
 /* One step of JetMove: one entry, or with JET_bitMoveKeyNE every entry of the current key. */
 static JET_ERR step_key(api_table *tb, bool forward, bool key_ne)
 {
-    if (!key_ne || tb->pos == POS_BEFORE_FIRST || tb->pos == POS_AFTER_LAST)
+    /* from a place between entries the first entry reached is the first new key */
+    if (!key_ne || tb->pos == POS_BEFORE_FIRST || tb->pos == POS_AFTER_LAST ||
+        tb->pos == POS_GAP)
         return step(tb, forward);
     uint8_t from[sizeof tb->cur_key];
     uint32_t cb_from = tb->cb_cur_key;
@@ -153,6 +165,9 @@ JET_ERR JET_API JetMove(JET_SESID sesid, JET_TABLEID tableid, ESE_LONG cRow, JET
         return err;
     if (grbit & ~(JET_GRBIT)JET_bitMoveKeyNE)
         return JET_errInvalidGrbit;
+    /* "If a record has been prepared for update, that update will be canceled" (JetMove) */
+    if (tb->prep)
+        api_table_cancel_update(tb);
     if (cRow == (ESE_LONG)JET_MoveFirst || cRow == (ESE_LONG)JET_MoveLast) {
         tb->range = false; /* "that index range will be canceled" (JetMove Function) */
         bool first = cRow == (ESE_LONG)JET_MoveFirst;
@@ -178,8 +193,14 @@ JET_ERR JET_API JetMakeKey(JET_SESID sesid, JET_TABLEID tableid, const void *pvD
     JET_ERR err = api_table_get(sesid, tableid, &tb);
     if (err < 0)
         return err;
-    if (tb->kidx.segment_count == 0)
-        return JET_errFeatureNotAvailable; /* libese gap: tables without a primary index */
+    /* "JET_errNoCurrentIndex ... if the cursor is on the clustered index of a table, a primary
+     * index has not been defined, and JET_bitNormalizedKey was not specified"; the legacy
+     * limits do not combine with the new ones (JetMakeKey Function) */
+    if (tb->kidx.segment_count == 0 && !(grbit & JET_bitNormalizedKey))
+        return JET_errNoCurrentIndex;
+    if ((grbit & (JET_bitStrLimit | JET_bitSubStrLimit)) && (grbit & JET_maskLimitOptions) &&
+        !(grbit & JET_bitNormalizedKey))
+        return JET_errInvalidGrbit;
     if (!pvData && cbData)
         return JET_errInvalidParameter;
     return key_make(&tb->search, &tb->kidx, pvData, cbData, grbit);
@@ -241,14 +262,17 @@ JET_ERR JET_API JetSeek(JET_SESID sesid, JET_TABLEID tableid, JET_GRBIT grbit)
     case JET_bitSeekGT: mode = BT_SEEK_GT; break;
     default: return JET_errInvalidGrbit;
     }
-    JET_GRBIT extra = grbit & ~(JET_GRBIT)SEEK_MODES;
-    /* "JET_bitSetIndexRange ... for all records that exactly match the search key" and
-     * JET_bitCheckUniqueness "is only valid with JET_bitSeekEQ" (JetSeek Function) */
-    if ((extra & ~(JET_GRBIT)(JET_bitSetIndexRange | JET_bitCheckUniqueness)) ||
-        (extra && mode != BT_SEEK_EQ))
+    if (grbit & ~(JET_GRBIT)(SEEK_MODES | JET_bitSetIndexRange | JET_bitCheckUniqueness))
         return JET_errInvalidGrbit;
+    /* JET_bitSetIndexRange and JET_bitCheckUniqueness: "This option is ignored unless
+     * JET_bitSeekEQ is also specified" (JetSeek Function) */
+    if (mode != BT_SEEK_EQ)
+        grbit &= ~(JET_GRBIT)(JET_bitSetIndexRange | JET_bitCheckUniqueness);
     if (!tb->search.prepared)
         return JET_errKeyNotMade;
+    /* success or not, a prepared update and an index range are canceled */
+    if (tb->prep)
+        api_table_cancel_update(tb);
     tb->range = false;
     const key_search *ks = &tb->search;
     /* A whole key seeks itself; a shorter one (fewer columns, or a limit) any entry that
@@ -269,6 +293,15 @@ JET_ERR JET_API JetSeek(JET_SESID sesid, JET_TABLEID tableid, JET_GRBIT grbit)
         err = db_cursor_seek(tb->cursor, ks->bytes, ks->cb, mode);
     }
     err = take_position(tb, err, POS_BEFORE_FIRST);
+    if (err == JET_errRecordNotFound) {
+        /* "positioned where the index entry that matched the search criteria ... would have
+         * been": before the entries >= the key, or after those <= it for GT and LE */
+        uint32_t cb = ks->cb < sizeof tb->cur_key ? ks->cb : (uint32_t)sizeof tb->cur_key;
+        memcpy(tb->cur_key, ks->bytes, cb);
+        tb->cb_cur_key = cb;
+        tb->gap_after = mode == BT_SEEK_GT || mode == BT_SEEK_LE;
+        tb->pos = POS_GAP;
+    }
     if (err >= 0 && (grbit & JET_bitSetIndexRange)) {
         /* The range's limit is the key followed by 0xFF (unless a limit grbit already made
          * it one), so that every entry starting with the key is inside. */
@@ -421,6 +454,8 @@ JET_ERR JET_API JetGotoPosition(JET_SESID sesid, JET_TABLEID tableid, JET_RECPOS
         return err;
     if (!precpos || precpos->centriesTotal == 0 || precpos->centriesLT > precpos->centriesTotal)
         return JET_errInvalidParameter;
+    if (tb->prep)
+        api_table_cancel_update(tb);
     tb->range = false;
     key_search_reset(&tb->search);
     uint64_t total;
@@ -484,6 +519,8 @@ JET_ERR JET_API JetGotoBookmark(JET_SESID sesid, JET_TABLEID tableid, void *pvBo
         return err;
     if (!pvBookmark || cbBookmark == 0 || cbBookmark > DB_KEY_MOST)
         return JET_errInvalidBookmark;
+    if (tb->prep)
+        api_table_cancel_update(tb);
     tb->range = false;
     key_search_reset(&tb->search);
     err = goto_bookmark(tb, pvBookmark, (uint32_t)cbBookmark);

@@ -70,6 +70,8 @@ typedef enum {
     POS_AFTER_LAST,
     POS_PAST_RANGE,        /* on the entry (cur_key) a JetMove found beyond its index range's
                             * limit: no current record, but moves go on from there (api_cursor.c) */
+    POS_GAP,               /* where a failed JetSeek's entry would have been: just before the
+                            * entries >= cur_key (after those > cur_key with gap_after) */
 } api_position;
 
 #define API_PREP_NONE 0u
@@ -108,6 +110,7 @@ typedef struct api_table {
     /* the cursor API (api_cursor.c) */
     size_t cap_rec;                     /* rec's allocated size */
     bool synced;                        /* cursor stands on cur_key: JetMove steps from there */
+    bool gap_after;                     /* POS_GAP: after the entries equal to cur_key */
     bool range, range_upper, range_inclusive; /* an index range in effect (JetSetIndexRange) */
     uint32_t cb_range_key;
     uint8_t range_key[KEY_LIMIT_MOST_MOST];
@@ -133,6 +136,8 @@ JET_ERR api_table_get_any(JET_SESID sesid, JET_TABLEID tableid, api_table **ptb)
 /* Make tb->rec the current record (api_table.c): JET_errNoCurrentRecord off a record,
  * JET_errRecordDeleted on one deleted since. */
 JET_ERR api_table_load_current(api_table *tb);
+/* Drop a prepared update (api_table.c): every navigation cancels it, as ESENT's does. */
+void api_table_cancel_update(api_table *tb);
 
 /* ---- hooks for session.c and instance.c ---------------------------------------------------- */
 /* Close every table and dbid of a session (memory only; caller holds g_engine.lock). */

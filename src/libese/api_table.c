@@ -244,6 +244,11 @@ static void cancel_update(api_table *tb)
     tb->prep = API_PREP_NONE;
 }
 
+void api_table_cancel_update(api_table *tb)
+{
+    cancel_update(tb);
+}
+
 JET_ERR JET_API JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG prep)
 {
     api_table *tb;

@@ -173,6 +173,18 @@ static void test_move(void)
     CHECK_ERR(insert_long(s, t, lt.id, lt.val, 5), JET_errSuccess);
     CHECK_ERR(JetMove(s, t, JET_MoveNext, 0), JET_errSuccess);
     CHECK(cur_id(s, t, lt.id) == 5);
+    /* "If a record has been prepared for update, that update will be canceled" (JetMove,
+     * JetSeek): on success and on failure */
+    CHECK_ERR(JetPrepareUpdate(s, t, JET_prepReplace), JET_errSuccess);
+    CHECK_ERR(JetMove(s, t, JET_MoveNext, 0), JET_errSuccess);
+    CHECK_ERR(JetUpdate(s, t, NULL, 0, NULL), JET_errUpdateNotPrepared);
+    CHECK_ERR(JetPrepareUpdate(s, t, JET_prepInsert), JET_errSuccess);
+    CHECK_ERR(seek_long(s, t, 12345, JET_bitSeekEQ), JET_errRecordNotFound);
+    CHECK_ERR(JetPrepareUpdate(s, t, JET_prepCancel), JET_errUpdateNotPrepared);
+    CHECK_ERR(JetPrepareUpdate(s, t, JET_prepInsert), JET_errSuccess);
+    CHECK_ERR(JetMove(s, t, JET_MoveLast, 0), JET_errSuccess);
+    CHECK_ERR(JetMove(s, t, JET_MoveNext, 0), JET_errNoCurrentRecord);
+    CHECK_ERR(JetPrepareUpdate(s, t, JET_prepCancel), JET_errUpdateNotPrepared);
     /* an empty table */
     JET_TABLEID t2;
     JET_COLUMNID k;
@@ -203,6 +215,13 @@ static void test_seek_long(void)
     CHECK_ERR(JetMakeKey(s, t, &v, sizeof v,
                          JET_bitNewKey | JET_bitFullColumnStartLimit | JET_bitFullColumnEndLimit),
               JET_errInvalidGrbit);
+    /* the legacy limits do not combine with the new ones */
+    CHECK_ERR(JetMakeKey(s, t, &v, sizeof v,
+                         JET_bitNewKey | JET_bitStrLimit | JET_bitFullColumnEndLimit),
+              JET_errInvalidGrbit);
+    CHECK_ERR(JetMakeKey(s, t, &v, sizeof v,
+                         JET_bitNewKey | JET_bitSubStrLimit | JET_bitFullColumnStartLimit),
+              JET_errInvalidGrbit);
     /* a partial limit only on Text / variable Binary */
     CHECK_ERR(JetMakeKey(s, t, &v, sizeof v, JET_bitNewKey | JET_bitPartialColumnStartLimit),
               JET_errInvalidGrbit);
@@ -214,6 +233,13 @@ static void test_seek_long(void)
     CHECK_ERR(JetSeek(s, t, JET_bitSeekEQ), JET_errKeyNotMade);
     CHECK_ERR(seek_long(s, t, 55, JET_bitSeekEQ), JET_errRecordNotFound);
     CHECK(cur_id(s, t, lt.id) == JET_errNoCurrentRecord);
+    CHECK_ERR(JetMove(s, t, 0, 0), JET_errNoCurrentRecord);
+    /* "positioned where the index entry ... would have been": between 50 and 60 */
+    CHECK_ERR(JetMove(s, t, JET_MoveNext, 0), JET_errSuccess);
+    CHECK(cur_id(s, t, lt.id) == 60);
+    CHECK_ERR(seek_long(s, t, 55, JET_bitSeekEQ), JET_errRecordNotFound);
+    CHECK_ERR(JetMove(s, t, JET_MovePrevious, 0), JET_errSuccess);
+    CHECK(cur_id(s, t, lt.id) == 50);
     CHECK_ERR(seek_long(s, t, 55, JET_bitSeekGE), JET_wrnSeekNotEqual);
     CHECK(cur_id(s, t, lt.id) == 60);
     CHECK_ERR(seek_long(s, t, 50, JET_bitSeekGE), JET_errSuccess);
@@ -227,19 +253,34 @@ static void test_seek_long(void)
     CHECK_ERR(seek_long(s, t, 50, JET_bitSeekLT), JET_errSuccess);
     CHECK(cur_id(s, t, lt.id) == 40);
     CHECK_ERR(seek_long(s, t, 10, JET_bitSeekLT), JET_errRecordNotFound);
+    CHECK_ERR(JetMove(s, t, JET_MoveNext, 0), JET_errSuccess); /* before 10 */
+    CHECK(cur_id(s, t, lt.id) == 10);
     CHECK_ERR(seek_long(s, t, 100, JET_bitSeekGT), JET_errRecordNotFound);
+    CHECK_ERR(JetMove(s, t, JET_MovePrevious, 0), JET_errSuccess); /* after 100 */
+    CHECK(cur_id(s, t, lt.id) == 100);
+    CHECK_ERR(seek_long(s, t, 5, JET_bitSeekLE), JET_errRecordNotFound);
+    CHECK_ERR(JetMove(s, t, JET_MovePrevious, 0), JET_errNoCurrentRecord);
+    CHECK_ERR(seek_long(s, t, 5, JET_bitSeekLE), JET_errRecordNotFound);
+    CHECK_ERR(JetMove(s, t, 2, 0), JET_errSuccess);
+    CHECK(cur_id(s, t, lt.id) == 20);
     CHECK_ERR(seek_long(s, t, -7, JET_bitSeekGE), JET_wrnSeekNotEqual); /* negative sorts first */
     CHECK(cur_id(s, t, lt.id) == 10);
-    /* after a failed seek the cursor moves on from before the first entry */
+    /* past the end: MoveNext fails, MovePrevious is the last entry */
     CHECK_ERR(seek_long(s, t, 1000, JET_bitSeekGE), JET_errRecordNotFound);
-    CHECK_ERR(JetMove(s, t, JET_MoveNext, 0), JET_errSuccess);
-    CHECK(cur_id(s, t, lt.id) == 10);
-    /* grbits: exactly one seek mode; SetIndexRange / CheckUniqueness only with EQ */
+    CHECK_ERR(JetMove(s, t, JET_MoveNext, 0), JET_errNoCurrentRecord);
+    CHECK_ERR(JetMove(s, t, JET_MovePrevious, 0), JET_errSuccess);
+    CHECK(cur_id(s, t, lt.id) == 100);
+    /* grbits: exactly one seek mode; SetIndexRange / CheckUniqueness "ignored unless
+     * JET_bitSeekEQ is also specified" */
     CHECK_ERR(make_long(s, t, 50, 0), JET_errSuccess);
     CHECK_ERR(JetSeek(s, t, 0), JET_errInvalidGrbit);
     CHECK_ERR(JetSeek(s, t, JET_bitSeekEQ | JET_bitSeekGE), JET_errInvalidGrbit);
-    CHECK_ERR(JetSeek(s, t, JET_bitSeekGE | JET_bitSetIndexRange), JET_errInvalidGrbit);
     CHECK_ERR(JetSeek(s, t, JET_bitSeekEQ | 0x10000), JET_errInvalidGrbit);
+    CHECK_ERR(JetSeek(s, t, JET_bitSeekGE | JET_bitSetIndexRange | JET_bitCheckUniqueness),
+              JET_errSuccess);
+    CHECK_ERR(JetMove(s, t, JET_MoveNext, 0), JET_errSuccess); /* no range */
+    CHECK(cur_id(s, t, lt.id) == 60);
+    CHECK_ERR(make_long(s, t, 50, 0), JET_errSuccess);
     /* JET_bitCheckUniqueness: JET_wrnUniqueKey (a whole key on a unique index) */
     CHECK_ERR(JetSeek(s, t, JET_bitSeekEQ | JET_bitCheckUniqueness), JET_wrnUniqueKey);
     CHECK(cur_id(s, t, lt.id) == 50);
@@ -654,8 +695,16 @@ static void test_bookmarks(void)
         CHECK_ERR(JetSetColumn(s, t3, v, &x, sizeof x, 0, NULL), JET_errSuccess);
         CHECK_ERR(JetUpdate(s, t3, dbk[i], sizeof dbk[i], &cbdbk[i]), JET_errSuccess);
     }
-    CHECK_ERR(JetGotoBookmark(s, t3, dbk[1], cbdbk[1]), JET_errSuccess);
+    /* "JetMakeKey Function": JET_errNoCurrentIndex on the clustered index of a table without
+     * a primary index, unless JET_bitNormalizedKey: a DBK seeks its record */
+    CHECK_ERR(JetMakeKey(s, t3, &v, sizeof v, JET_bitNewKey), JET_errNoCurrentIndex);
+    CHECK_ERR(JetMakeKey(s, t3, dbk[2], cbdbk[2], JET_bitNewKey | JET_bitNormalizedKey),
+              JET_errSuccess);
+    CHECK_ERR(JetSeek(s, t3, JET_bitSeekEQ), JET_errSuccess);
     int32_t x = 0;
+    CHECK_ERR(JetRetrieveColumn(s, t3, v, &x, sizeof x, NULL, 0, NULL), JET_errSuccess);
+    CHECK(x == 102);
+    CHECK_ERR(JetGotoBookmark(s, t3, dbk[1], cbdbk[1]), JET_errSuccess);
     CHECK_ERR(JetRetrieveColumn(s, t3, v, &x, sizeof x, NULL, 0, NULL), JET_errSuccess);
     CHECK(x == 101);
     CHECK_ERR(JetGetBookmark(s, t3, bm, sizeof bm, &cb), JET_errSuccess);
@@ -834,6 +883,41 @@ static uint32_t rnd(uint32_t n)
     return (uint32_t)(g_rng >> 33) % n;
 }
 
+/* Where the model's cursor is: on the entry `key`, or in the gap before the entries >= key
+ * (after those <= key with `after`); before first / after last are the gaps at the ends. */
+typedef struct {
+    bool on, after;
+    int64_t key;
+} mcursor;
+
+#define M_BEFORE_FIRST ((mcursor){false, false, INT64_MIN})
+#define M_AFTER_LAST ((mcursor){false, true, INT64_MAX})
+
+static int model_gap(const model *m, const mcursor *c) /* index of the first entry after it */
+{
+    int g = 0;
+    while (g < m->n && (c->after ? m->v[g] <= c->key : m->v[g] < c->key))
+        g++;
+    return g;
+}
+
+/* The model's JetMove(n): its result, and the cursor moves. */
+static JET_ERR model_move(const model *m, mcursor *c, int n)
+{
+    bool found;
+    int target;
+    if (c->on)
+        target = model_find(m, (int32_t)c->key, &found) + n;
+    else
+        target = model_gap(m, c) + (n > 0 ? n - 1 : n);
+    if (target < 0 || target >= m->n) {
+        *c = target < 0 ? M_BEFORE_FIRST : M_AFTER_LAST;
+        return JET_errNoCurrentRecord;
+    }
+    *c = (mcursor){true, false, m->v[target]};
+    return JET_errSuccess;
+}
+
 static void test_random(void)
 {
     const char *env_seed = getenv("CURSOR_SEED");
@@ -846,7 +930,7 @@ static void test_random(void)
     JET_SESID s = lt.e.ses;
     JET_TABLEID t = lt.t;
     model m = {calloc(4000, sizeof(int32_t)), 0}, saved = {calloc(4000, sizeof(int32_t)), 0};
-    int pos = -1;              /* model position: index in m, -1 before first, n after last */
+    mcursor cur = M_BEFORE_FIRST;
     bool in_trx = false;
     int failures = check_failed;
     for (int op = 0; op < 6000 && check_failed == failures; op++) {
@@ -856,30 +940,24 @@ static void test_random(void)
         int i = model_find(&m, key, &found);
         if (kind < 30 && m.n < 3000) { /* insert (the cursor stays) */
             JET_ERR err = insert_long(s, t, lt.id, lt.val, key);
+            CHECK_ERR(err, found ? JET_errKeyDuplicate : JET_errSuccess);
             if (found) {
-                CHECK_ERR(err, JET_errKeyDuplicate);
                 CHECK_ERR(JetPrepareUpdate(s, t, JET_prepCancel), JET_errSuccess);
             } else {
-                CHECK_ERR(err, JET_errSuccess);
                 memmove(m.v + i + 1, m.v + i, (size_t)(m.n - i) * sizeof *m.v);
                 m.v[i] = key;
                 m.n++;
-                if (pos >= i && pos >= 0)
-                    pos++;
             }
-        } else if (kind < 40) { /* seek EQ and delete */
+        } else if (kind < 40) { /* seek EQ and delete, then the next entry */
             JET_ERR err = seek_long(s, t, key, JET_bitSeekEQ);
             CHECK_ERR(err, found ? JET_errSuccess : JET_errRecordNotFound);
+            cur = (mcursor){found, false, key};
             if (found) {
                 CHECK_ERR(JetDelete(s, t), JET_errSuccess);
                 memmove(m.v + i, m.v + i + 1, (size_t)(m.n - i - 1) * sizeof *m.v);
                 m.n--;
-                /* deleted: the next move goes to the entry after (m.v[i]) */
-                CHECK_ERR(JetMove(s, t, JET_MoveNext, 0), i < m.n ? JET_errSuccess
-                                                                  : JET_errNoCurrentRecord);
-                pos = i < m.n ? i : m.n;
-            } else {
-                pos = -1;
+                cur = (mcursor){false, true, key};
+                CHECK_ERR(JetMove(s, t, JET_MoveNext, 0), model_move(&m, &cur, 1));
             }
         } else if (kind < 60) { /* a seek */
             static const JET_GRBIT modes[] = {JET_bitSeekEQ, JET_bitSeekGE, JET_bitSeekGT,
@@ -900,47 +978,32 @@ static void test_random(void)
             JET_ERR err = seek_long(s, t, key, mode);
             if (want < 0) {
                 CHECK_ERR(err, JET_errRecordNotFound);
-                pos = -1;
+                cur = (mcursor){false, mode == JET_bitSeekGT || mode == JET_bitSeekLE, key};
             } else {
                 CHECK_ERR(err, expect);
                 CHECK(cur_id(s, t, lt.id) == m.v[want]);
-                pos = want;
+                cur = (mcursor){true, false, m.v[want]};
             }
-        } else if (kind < 80) { /* a move by n */
-            const ESE_LONG first = (ESE_LONG)JET_MoveFirst, last = (ESE_LONG)JET_MoveLast;
-            ESE_LONG n = (ESE_LONG)rnd(9) - 4;
-            if (rnd(10) == 0)
-                n = rnd(2) ? first : last;
-            JET_ERR err = JetMove(s, t, n, 0);
-            int want;
-            if (n == first || n == last) {
-                want = m.n == 0 ? -1 : (n == first ? 0 : m.n - 1);
-                CHECK_ERR(err, m.n ? JET_errSuccess : JET_errNoCurrentRecord);
-                pos = want < 0 ? -1 : want;
+        } else if (kind < 80) { /* a move by n, first or last */
+            int n = (int)rnd(9) - 4;
+            if (rnd(10) == 0) {
+                bool first = rnd(2);
+                CHECK_ERR(JetMove(s, t, first ? JET_MoveFirst : JET_MoveLast, 0),
+                          m.n ? JET_errSuccess : JET_errNoCurrentRecord);
+                cur = m.n ? (mcursor){true, false, first ? m.v[0] : m.v[m.n - 1]}
+                          : M_BEFORE_FIRST;
             } else if (n == 0) {
-                CHECK_ERR(err, pos >= 0 && pos < m.n ? JET_errSuccess : JET_errNoCurrentRecord);
+                CHECK_ERR(JetMove(s, t, 0, 0), cur.on ? JET_errSuccess : JET_errNoCurrentRecord);
             } else {
-                want = pos + (int)n;
-                if (pos < 0 && n < 0)
-                    want = -1;
-                else if (pos >= m.n && n > 0)
-                    want = m.n;
-                else if (pos < 0)
-                    want = (int)n - 1;
-                else if (pos >= m.n)
-                    want = m.n + (int)n;
-                if (want < 0 || want >= m.n) {
-                    CHECK_ERR(err, JET_errNoCurrentRecord);
-                    pos = want < 0 ? -1 : m.n;
-                } else {
-                    CHECK_ERR(err, JET_errSuccess);
-                    CHECK(cur_id(s, t, lt.id) == m.v[want]);
-                    pos = want;
-                }
+                CHECK_ERR(JetMove(s, t, n, 0), model_move(&m, &cur, n));
+                if (cur.on)
+                    CHECK(cur_id(s, t, lt.id) == cur.key);
             }
         } else if (kind < 90) { /* an upper range from the current entry, walked and counted */
-            if (pos < 0 || pos >= m.n)
+            if (!cur.on)
                 continue;
+            bool on_found;
+            int pos = model_find(&m, (int32_t)cur.key, &on_found);
             bool inclusive = rnd(2);
             CHECK_ERR(make_long(s, t, key, 0), JET_errSuccess);
             JET_ERR err = JetSetIndexRange(s, t, JET_bitRangeUpperLimit |
@@ -948,7 +1011,7 @@ static void test_random(void)
             int end = found && inclusive ? i + 1 : i; /* first index outside */
             if (pos >= end) {
                 CHECK_ERR(err, JET_errNoCurrentRecord);
-                JetSetIndexRange(s, t, JET_bitRangeRemove);
+                CHECK_ERR(JetSetIndexRange(s, t, JET_bitRangeRemove), JET_errSuccess);
                 continue;
             }
             CHECK_ERR(err, JET_errSuccess);
@@ -965,16 +1028,17 @@ static void test_random(void)
             /* on the entry past the limit (or after the last one) */
             CHECK_ERR(JetMove(s, t, JET_MovePrevious, 0), JET_errSuccess);
             CHECK(cur_id(s, t, lt.id) == m.v[end - 1]);
-            pos = end - 1;
+            cur = (mcursor){true, false, m.v[end - 1]};
         } else if (kind < 94) { /* a position round trip */
-            if (pos < 0 || pos >= m.n)
+            if (!cur.on)
                 continue;
+            int pos = model_find(&m, (int32_t)cur.key, &found);
             JET_RECPOS rp;
             CHECK_ERR(JetGetRecordPosition(s, t, &rp, sizeof rp), JET_errSuccess);
             CHECK((int)rp.centriesLT == pos && (int)rp.centriesTotal == m.n);
             CHECK_ERR(JetMove(s, t, JET_MoveLast, 0), JET_errSuccess);
             CHECK_ERR(JetGotoPosition(s, t, &rp), JET_errSuccess);
-            CHECK(cur_id(s, t, lt.id) == m.v[pos]);
+            CHECK(cur_id(s, t, lt.id) == cur.key);
         } else if (kind < 97) { /* transactions: begin, or commit / roll back */
             if (!in_trx) {
                 CHECK_ERR(JetBeginTransaction(s), JET_errSuccess);
@@ -992,18 +1056,18 @@ static void test_random(void)
                  * one that did not stays: start again from the first entry either way */
                 CHECK_ERR(JetMove(s, t, JET_MoveFirst, 0),
                           m.n ? JET_errSuccess : JET_errNoCurrentRecord);
-                pos = m.n ? 0 : -1;
+                cur = m.n ? (mcursor){true, false, m.v[0]} : M_BEFORE_FIRST;
                 in_trx = false;
             }
         } else { /* a bookmark round trip */
-            if (pos < 0 || pos >= m.n)
+            if (!cur.on)
                 continue;
             uint8_t bm[16];
             ESE_ULONG cb = 0;
             CHECK_ERR(JetGetBookmark(s, t, bm, sizeof bm, &cb), JET_errSuccess);
             CHECK_ERR(JetMove(s, t, JET_MoveFirst, 0), JET_errSuccess);
             CHECK_ERR(JetGotoBookmark(s, t, bm, cb), JET_errSuccess);
-            CHECK(cur_id(s, t, lt.id) == m.v[pos]);
+            CHECK(cur_id(s, t, lt.id) == cur.key);
         }
     }
     if (check_failed != failures)
