@@ -395,8 +395,16 @@ JET_ERR JET_API JetIndexRecordCount(JET_SESID sesid, JET_TABLEID tableid, ESE_UL
         return err;
     if (!pcrec)
         return JET_errInvalidParameter;
-    if (tb->pos != POS_ON)
-        return JET_errNoCurrentRecord;
+    if (tb->pos != POS_ON) {
+        /* "JET_errNoCurrentRecord: The cursor is not currently on a record and the table is
+         * not empty"; an empty index counts 0 (JetIndexRecordCount Function) */
+        tb->synced = false;
+        err = db_cursor_first(tb->cursor);
+        if (err != JET_errNoCurrentRecord)
+            return err < 0 ? err : JET_errNoCurrentRecord;
+        *pcrec = 0;
+        return JET_errSuccess;
+    }
     uint64_t n;
     if ((err = walk_count(tb, walk_start(tb), crecMax, &n)) < 0)
         return err;
@@ -517,12 +525,13 @@ JET_ERR JET_API JetGotoBookmark(JET_SESID sesid, JET_TABLEID tableid, void *pvBo
     JET_ERR err = api_table_get(sesid, tableid, &tb);
     if (err < 0)
         return err;
-    if (!pvBookmark || cbBookmark == 0 || cbBookmark > DB_KEY_MOST)
-        return JET_errInvalidBookmark;
+    /* success or failure, the update, the range and the search key go (JetGotoBookmark) */
     if (tb->prep)
         api_table_cancel_update(tb);
     tb->range = false;
     key_search_reset(&tb->search);
+    if (!pvBookmark || cbBookmark == 0 || cbBookmark > DB_KEY_MOST)
+        return JET_errInvalidBookmark;
     err = goto_bookmark(tb, pvBookmark, (uint32_t)cbBookmark);
     if (err == JET_errRecordNotFound) {
         tb->synced = false; /* the position stays where it was */

@@ -192,6 +192,10 @@ static void test_move(void)
     CHECK_ERR(JetMove(s, t2, JET_MoveFirst, 0), JET_errNoCurrentRecord);
     CHECK_ERR(JetMove(s, t2, JET_MoveLast, 0), JET_errNoCurrentRecord);
     CHECK_ERR(JetMove(s, t2, JET_MoveNext, 0), JET_errNoCurrentRecord);
+    /* "JetIndexRecordCount Function": an empty index counts 0 */
+    ESE_ULONG n = 7;
+    CHECK_ERR(JetIndexRecordCount(s, t2, &n, 0), JET_errSuccess);
+    CHECK(n == 0);
     env_close(&lt.e);
 }
 
@@ -668,7 +672,17 @@ static void test_bookmarks(void)
     ESE_ULONG cb60 = 0;
     CHECK_ERR(JetGetBookmark(s, t, bm60, sizeof bm60, &cb60), JET_errSuccess);
     CHECK(memcmp(bm, bm60, cb) < 0);
+    /* a failed JetGotoBookmark keeps the position but cancels the update, the range and the
+     * search key */
+    CHECK_ERR(make_long(s, t, 90, 0), JET_errSuccess);
+    CHECK_ERR(JetSetIndexRange(s, t, JET_bitRangeUpperLimit | JET_bitRangeInclusive), JET_errSuccess);
+    CHECK_ERR(JetPrepareUpdate(s, t, JET_prepReplace), JET_errSuccess);
+    CHECK_ERR(make_long(s, t, 70, 0), JET_errSuccess);
     CHECK_ERR(JetGotoBookmark(s, t, bm, 0), JET_errInvalidBookmark);
+    CHECK(cur_id(s, t, lt.id) == 60);
+    CHECK_ERR(JetPrepareUpdate(s, t, JET_prepCancel), JET_errUpdateNotPrepared);
+    CHECK_ERR(JetSetIndexRange(s, t, JET_bitRangeRemove), JET_errInvalidOperation);
+    CHECK_ERR(JetSeek(s, t, JET_bitSeekEQ), JET_errKeyNotMade);
     CHECK_ERR(JetGotoBookmark(s, t, NULL, 5), JET_errInvalidBookmark);
     CHECK_ERR(JetGotoBookmark(s, t, bm, 256), JET_errInvalidBookmark);
     /* the record deleted through another cursor: JET_errRecordDeleted, the position stays */
