@@ -338,6 +338,35 @@ static void test_seek_long(void)
     env_close(&lt.e);
 }
 
+/* The hot paths allocate nothing once warm: MakeKey + Seek (every mode), JetMove,
+ * JetRetrieveKey, ranges (the benchmark's 100,000 point seeks and scans rely on it). */
+static void test_no_allocation(void)
+{
+    longtab lt;
+    CHECK_ERR(longtab_open(&lt, "noalloc", 200), JET_errSuccess);
+    JET_SESID s = lt.e.ses;
+    JET_TABLEID t = lt.t;
+    CHECK_ERR(JetMove(s, t, JET_MoveFirst, 0), JET_errSuccess); /* buffers grow once */
+    CHECK_ERR(seek_long(s, t, 100, JET_bitSeekGE), JET_errSuccess);
+    fault_reset();
+    int ok = 0;
+    for (int32_t i = 0; i < 1000; i++) {
+        uint8_t key[16];
+        ESE_ULONG cb;
+        ok += seek_long(s, t, (i % 200 + 1) * 10, JET_bitSeekEQ) == JET_errSuccess;
+        ok += JetMove(s, t, i % 2 ? JET_MoveNext : JET_MovePrevious, 0) >= JET_errNoCurrentRecord;
+        ok += seek_long(s, t, i * 7, JET_bitSeekGE) >= JET_errRecordNotFound;
+        ok += JetRetrieveKey(s, t, key, sizeof key, &cb, 0) >= JET_errNoCurrentRecord;
+        ok += make_long(s, t, i * 7 + 50, 0) == JET_errSuccess;
+        ok += JetSetIndexRange(s, t, JET_bitRangeUpperLimit) >= JET_errNoCurrentRecord;
+        ok += JetMove(s, t, 3, 0) >= JET_errNoCurrentRecord;
+    }
+    CHECK(ok == 7000);
+    CHECK(fault_count(FAULT_ALLOC) == 0);
+    fault_reset();
+    env_close(&lt.e);
+}
+
 /* ---- two-column key (Long +a, Text -b) and a Text key: prefixes, limits, descending ------- */
 
 typedef struct {
@@ -1264,6 +1293,7 @@ int main(void)
         return 1;
     test_move();
     test_seek_long();
+    test_no_allocation();
     test_seek_text();
     test_ranges();
     test_bookmarks();
