@@ -460,7 +460,11 @@ JET_ERR JET_API JetGotoPosition(JET_SESID sesid, JET_TABLEID tableid, JET_RECPOS
     JET_ERR err = api_table_get(sesid, tableid, &tb);
     if (err < 0)
         return err;
-    if (!precpos || precpos->centriesTotal == 0 || precpos->centriesLT > precpos->centriesTotal)
+    /* "JET_errInvalidParameter: The given precpos->cbStruct is not a valid size of the
+     * JET_RECPOS structure or precpos->centriesLT is larger than precpos->centriesTotal"
+     * (JetGotoPosition Function); a total of 0 describes no fraction either */
+    if (!precpos || precpos->cbStruct != sizeof *precpos || precpos->centriesTotal == 0 ||
+        precpos->centriesLT > precpos->centriesTotal)
         return JET_errInvalidParameter;
     if (tb->prep)
         api_table_cancel_update(tb);
@@ -470,7 +474,7 @@ JET_ERR JET_API JetGotoPosition(JET_SESID sesid, JET_TABLEID tableid, JET_RECPOS
     if ((err = walk_count(tb, db_cursor_first(tb->cursor), 0, &total)) < 0)
         return err;
     if (total == 0)
-        return take_position(tb, JET_errNoCurrentRecord, POS_BEFORE_FIRST);
+        return JET_errRecordNotFound; /* "if the index is empty"; the position stays */
     /* the same fraction of this index: entry floor(LT * total / Total), the last at most */
     uint64_t target = (uint64_t)precpos->centriesLT * total / precpos->centriesTotal;
     if (target >= total)

@@ -799,6 +799,9 @@ static void test_positions(void)
     to = (JET_RECPOS){sizeof to, 5, 1, 4};
     CHECK_ERR(JetGotoPosition(s, t, &to), JET_errInvalidParameter);
     CHECK_ERR(JetGotoPosition(s, t, NULL), JET_errInvalidParameter);
+    to = (JET_RECPOS){sizeof to - 1, 1, 1, 2}; /* "not a valid size" */
+    CHECK_ERR(JetGotoPosition(s, t, &to), JET_errInvalidParameter);
+    CHECK(cur_id(s, t, lt.id) == 100); /* a failed call leaves the position */
     /* a round trip through JetGetRecordPosition */
     CHECK_ERR(seek_long(s, t, 70, JET_bitSeekEQ), JET_errSuccess);
     CHECK_ERR(JetGetRecordPosition(s, t, &rp, sizeof rp), JET_errSuccess);
@@ -810,7 +813,8 @@ static void test_positions(void)
     JET_COLUMNID k;
     CHECK_ERR(create_long_table(&lt.e, "empty", "+k\0", 4, &t2, &k), JET_errSuccess);
     to = (JET_RECPOS){sizeof to, 0, 1, 1};
-    CHECK_ERR(JetGotoPosition(s, t2, &to), JET_errNoCurrentRecord);
+    CHECK_ERR(JetGotoPosition(s, t2, &to), JET_errRecordNotFound);
+    CHECK_ERR(JetMove(s, t2, 0, 0), JET_errNoCurrentRecord);
     env_close(&lt.e);
 }
 
