@@ -29,7 +29,7 @@
  * JET_errTransReadOnly, and JET_errSessionSharingViolation when called from another thread than
  * the transaction's (JetPrepareUpdate too).
  * libese gaps (JET_errFeatureNotAvailable): multi-valued and partial long-value set/retrieve
- * options, JET_prepInsertCopy, keys on tables without a primary index.
+ * options, JET_prepInsertCopy.
  */
 #include <string.h>
 
