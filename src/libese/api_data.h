@@ -68,6 +68,10 @@ typedef enum {
     POS_ON,                /* on the record whose key is cur_key */
     POS_DELETED,           /* on the place of a record deleted through this cursor */
     POS_AFTER_LAST,
+    POS_PAST_RANGE,        /* on the entry (cur_key) a JetMove found beyond its index range's
+                            * limit: no current record, but moves go on from there (api_cursor.c) */
+    POS_GAP,               /* where a failed JetSeek's entry would have been: just before the
+                            * entries >= cur_key (after those > cur_key with gap_after) */
 } api_position;
 
 #define API_PREP_NONE 0u
@@ -111,6 +115,13 @@ typedef struct api_table {
     uint8_t *set_buf;                   /* the prepared update's value bytes, reused across
                                          * updates so JetSetColumn(s) allocate nothing once warm */
     size_t set_used, set_cap;
+    /* the cursor API (api_cursor.c) */
+    size_t cap_rec;                     /* rec's allocated size */
+    bool synced;                        /* cursor stands on cur_key: JetMove steps from there */
+    bool gap_after;                     /* POS_GAP: after the entries equal to cur_key */
+    bool range, range_upper, range_inclusive; /* an index range in effect (JetSetIndexRange) */
+    uint32_t cb_range_key;
+    uint8_t range_key[KEY_LIMIT_MOST_MOST];
 } api_table;
 
 /* ---- The current index (api_index.c; the seam with the cursor calls) ------------------------
@@ -190,6 +201,11 @@ JET_ERR api_set_column(api_table *tb, JET_COLUMNID columnid, const void *pvData,
                        JET_GRBIT grbit, const JET_SETINFO *psetinfo);
 JET_ERR api_retrieve_column(api_table *tb, JET_COLUMNID columnid, void *pvData, ESE_ULONG cbData,
                             ESE_ULONG *pcbActual, JET_GRBIT grbit, JET_RETINFO *pretinfo);
+/* Make tb->rec the current record (api_table.c): JET_errNoCurrentRecord off a record,
+ * JET_errRecordDeleted on one deleted since. */
+JET_ERR api_table_load_current(api_table *tb);
+/* Drop a prepared update (api_table.c): every navigation cancels it, as ESENT's does. */
+void api_table_cancel_update(api_table *tb);
 
 /* ---- hooks for session.c and instance.c ---------------------------------------------------- */
 /* Close every table and dbid of a session (memory only; caller holds g_engine.lock). */

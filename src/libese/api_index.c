@@ -176,6 +176,8 @@ JET_ERR api_table_use_index(api_table *tb, const char *name)
         api_table_describe_key(tb, NULL);
     }
     key_search_reset(&tb->search);
+    tb->range = false;   /* an index range belongs to the index it was set on */
+    tb->synced = false;
     tb->pos = POS_BEFORE_FIRST;
     return JET_errSuccess;
 }

@@ -1,7 +1,7 @@
 /*
  * api_table.c -- tables and records through the Jet API: JetOpenTableW, JetCloseTable,
  * JetPrepareUpdate, JetSetColumn, JetUpdate, JetDelete,
- * JetRetrieveColumn, JetMove, JetMakeKey, JetSeek.
+ * JetRetrieveColumn (the cursor calls, JetMove, JetMakeKey, JetSeek, ...: api_cursor.c).
  *
  * Behaviour and errors as the ESENT reference documents them (learn.microsoft.com,
  * "Extensible Storage Engine" > "<name> Function"):
@@ -20,10 +20,6 @@
  *   - JetRetrieveColumn: JET_wrnColumnNull (NULL, *pcbActual 0); JET_wrnBufferTruncated with
  *     the full size in *pcbActual; JET_errNoCurrentRecord off a record; JET_errRecordDeleted
  *     on one deleted since.
- *   - JetMove: JET_MoveFirst / Last / Next / Previous / n rows; JET_errNoCurrentRecord past
- *     either end, after which the cursor is after the last (before the first) record.
- *   - JetMakeKey / JetSeek: key.h's key_make semantics; JET_errKeyNotMade; seeks EQ / LT / LE /
- *     GE / GT; JET_errRecordNotFound; JET_wrnSeekNotEqual when GE / LE land on another key.
  * Every read and update goes through the session's transaction state (trx.h): outside a
  * transaction each JetUpdate and JetDelete is its own implicit transaction, durable at return;
  * inside one it is staged in the session's write set, and moves, seeks and retrieves see that
@@ -34,8 +30,7 @@
  * the transaction's (JetPrepareUpdate too).
  * Column options, multi-values, defaults and JET_prepInsertCopy: src/libese/DESIGN.md
  * "Column options" and docs/contract/columns-and-schema.md.
- * libese gaps (JET_errFeatureNotAvailable): partial long-value set/retrieve options, index
- * ranges, seeks on tables without a primary index.
+ * libese gaps (JET_errFeatureNotAvailable): partial long-value set/retrieve options.
  */
 #include <string.h>
 
@@ -196,24 +191,32 @@ static JET_ERR load_current(api_table *tb)
     osal_free(tb->rec);
     tb->rec = rec;
     tb->cb_rec = cb;
+    tb->cap_rec = cb;
     tb->rec_generation = gen;
     return JET_errSuccess;
 }
 
-/* After a cursor move or seek: take the row it landed on, or note where it fell off. */
-static JET_ERR take_position(api_table *tb, JET_ERR err, uint64_t gen, api_position off)
+JET_ERR api_table_load_current(api_table *tb)
+{
+    return load_current(tb);
+}
+
+/* After a cursor move or seek that returned err (gen: db_generation before it): take the entry
+ * it landed on -- its key in the current index, its bookmark and a copy of its record, in
+ * buffers reused from call to call -- or note `off` when it fell off.  The one place a handle's
+ * position is taken (api_cursor.c, api_index.c and the updates here use it). */
+JET_ERR api_table_take_position(api_table *tb, JET_ERR err, uint64_t gen, api_position off)
 {
     tb->level_nav = level_of(tb);
+    tb->synced = false;
     if (err < 0) {
         if (err == JET_errNoCurrentRecord || err == JET_errRecordNotFound)
             tb->pos = off;
         return err;
     }
-    const uint8_t *key, *rec;
-    uint32_t cb_key;
+    const uint8_t *key, *rec, *bm;
+    uint32_t cb_key, cb_bm;
     size_t cb_rec;
-    const uint8_t *bm;
-    uint32_t cb_bm;
     JET_ERR e2 = db_cursor_row(tb->cursor, &key, &cb_key, &rec, &cb_rec);
     if (e2 >= 0)
         e2 = db_cursor_bookmark(tb->cursor, &bm, &cb_bm);
@@ -221,12 +224,16 @@ static JET_ERR take_position(api_table *tb, JET_ERR err, uint64_t gen, api_posit
         return e2;
     if (cb_key > sizeof tb->cur_key || cb_bm > sizeof tb->cur_bm)
         return JET_errDatabaseCorrupted;
-    uint8_t *copy = osal_malloc(cb_rec ? cb_rec : 1);
-    if (!copy)
-        return JET_errOutOfMemory;
-    memcpy(copy, rec, cb_rec);
-    osal_free(tb->rec);
-    tb->rec = copy;
+    if (!tb->rec || tb->cap_rec < cb_rec) {
+        size_t cap = cb_rec > 64 ? cb_rec : 64;
+        uint8_t *grown = osal_malloc(cap);
+        if (!grown)
+            return JET_errOutOfMemory;
+        osal_free(tb->rec);
+        tb->rec = grown;
+        tb->cap_rec = cap;
+    }
+    memcpy(tb->rec, rec, cb_rec);
     tb->cb_rec = cb_rec;
     tb->rec_generation = gen;
     memcpy(tb->cur_key, key, cb_key);
@@ -234,12 +241,8 @@ static JET_ERR take_position(api_table *tb, JET_ERR err, uint64_t gen, api_posit
     memcpy(tb->cur_bm, bm, cb_bm);
     tb->cb_cur_bm = cb_bm;
     tb->pos = POS_ON;
+    tb->synced = true;
     return err;
-}
-
-JET_ERR api_table_take_position(api_table *tb, JET_ERR err, uint64_t gen, api_position off)
-{
-    return take_position(tb, err, gen, off);
 }
 
 JET_ERR api_table_reposition(api_table *tb, bt_seek_mode mode)
@@ -250,99 +253,7 @@ JET_ERR api_table_reposition(api_table *tb, bt_seek_mode mode)
     JET_ERR err = db_cursor_seek_entry(tb->cursor, tb->cur_key, tb->cb_cur_key, tb->cur_bm,
                                        tb->cb_cur_bm, mode);
     bool forward = mode == BT_SEEK_GT || mode == BT_SEEK_GE || mode == BT_SEEK_EQ;
-    return take_position(tb, err, gen, forward ? POS_AFTER_LAST : POS_BEFORE_FIRST);
-}
-
-static JET_ERR step(api_table *tb, bool forward)
-{
-    uint64_t gen = generation_of(tb->adb);
-    JET_ERR err;
-    switch (tb->pos) {
-    case POS_BEFORE_FIRST:
-        if (!forward)
-            return JET_errNoCurrentRecord;
-        err = db_cursor_first(tb->cursor);
-        break;
-    case POS_AFTER_LAST:
-        if (forward)
-            return JET_errNoCurrentRecord;
-        err = db_cursor_last(tb->cursor);
-        break;
-    default:
-        err = db_cursor_seek_entry(tb->cursor, tb->cur_key, tb->cb_cur_key, tb->cur_bm,
-                                   tb->cb_cur_bm, forward ? BT_SEEK_GT : BT_SEEK_LT);
-        if (err == JET_errRecordNotFound)
-            err = JET_errNoCurrentRecord;
-        break;
-    }
-    err = take_position(tb, err, gen, forward ? POS_AFTER_LAST : POS_BEFORE_FIRST);
-    return err < 0 ? err : JET_errSuccess;
-}
-
-JET_ERR JET_API JetMove(JET_SESID sesid, JET_TABLEID tableid, ESE_LONG cRow, JET_GRBIT grbit)
-{
-    (void)grbit; /* JET_bitMoveKeyNE: every primary key is unique */
-    api_table *tb;
-    JET_ERR err = api_table_get(sesid, tableid, &tb);
-    api_list_table *lt;
-    if (err == JET_errInvalidTableId && (lt = api_list_table_find(sesid, tableid)))
-        return api_list_table_move(lt, cRow);
-    if (err < 0)
-        return err;
-    uint64_t gen = generation_of(tb->adb);
-    if (cRow == (ESE_LONG)JET_MoveFirst)
-        return take_position(tb, db_cursor_first(tb->cursor), gen, POS_BEFORE_FIRST);
-    if (cRow == (ESE_LONG)JET_MoveLast)
-        return take_position(tb, db_cursor_last(tb->cursor), gen, POS_AFTER_LAST);
-    if (cRow == 0)
-        return load_current(tb);
-    bool forward = cRow > 0;
-    int64_t n = forward ? (int64_t)cRow : -(int64_t)cRow;
-    for (int64_t i = 0; i < n; i++)
-        if ((err = step(tb, forward)) < 0)
-            return err;
-    return JET_errSuccess;
-}
-
-/* ---- keys and seeks ---------------------------------------------------------------------------- */
-
-JET_ERR JET_API JetMakeKey(JET_SESID sesid, JET_TABLEID tableid, const void *pvData,
-                           ESE_ULONG cbData, JET_GRBIT grbit)
-{
-    api_table *tb;
-    JET_ERR err = api_table_get(sesid, tableid, &tb);
-    if (err < 0)
-        return err;
-    if (tb->key.count == 0)
-        return JET_errFeatureNotAvailable; /* libese gap: tables without a primary index */
-    if (!pvData && cbData)
-        return JET_errInvalidParameter;
-    return key_make(&tb->search, &tb->kidx, pvData, cbData, grbit);
-}
-
-JET_ERR JET_API JetSeek(JET_SESID sesid, JET_TABLEID tableid, JET_GRBIT grbit)
-{
-    api_table *tb;
-    JET_ERR err = api_table_get(sesid, tableid, &tb);
-    if (err < 0)
-        return err;
-    if (grbit & JET_bitSetIndexRange)
-        return JET_errFeatureNotAvailable; /* libese gap: index ranges */
-    bt_seek_mode mode;
-    switch (grbit) {
-    case JET_bitSeekEQ: mode = BT_SEEK_EQ; break;
-    case JET_bitSeekLT: mode = BT_SEEK_LT; break;
-    case JET_bitSeekLE: mode = BT_SEEK_LE; break;
-    case JET_bitSeekGE: mode = BT_SEEK_GE; break;
-    case JET_bitSeekGT: mode = BT_SEEK_GT; break;
-    default: return JET_errInvalidGrbit;
-    }
-    if (!tb->search.prepared)
-        return JET_errKeyNotMade;
-    uint64_t gen = generation_of(tb->adb);
-    err = db_cursor_seek(tb->cursor, tb->search.bytes, tb->search.cb, mode);
-    key_search_reset(&tb->search);
-    return take_position(tb, err, gen, POS_BEFORE_FIRST);
+    return api_table_take_position(tb, err, gen, forward ? POS_AFTER_LAST : POS_BEFORE_FIRST);
 }
 
 /* ---- updates ----------------------------------------------------------------------------------- */
@@ -447,6 +358,11 @@ static JET_ERR stage_insert_copy(api_table *tb)
     if (err >= 0)
         err = stage_autoincrement(tb);
     return err;
+}
+
+void api_table_cancel_update(api_table *tb)
+{
+    cancel_update(tb);
 }
 
 JET_ERR JET_API JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG prep)

@@ -3719,6 +3719,9 @@ struct db_cursor {
     struct ix_overlay *ov;      /* the rows a transaction's view changes (cached) */
     ese_btcursor ibc;           /* on the index tree (initialised while ix is set) */
     bool ibc_live;              /* ibc is on the tree entry whose E is key: a move steps */
+    ese_btcursor bc;            /* the tree's cursor of the last move */
+    bool bc_on_row;             /* bc stands on the current row: the next step can walk the
+                                 * leaf from there (cursor_step_tree) */
 };
 
 static JET_ERR ix_move_locked(db_cursor *c, const db_view *v, const uint8_t *key, uint32_t cb_key,
@@ -3762,16 +3765,15 @@ static JET_ERR view_seek_locked(db_cursor *c, const db_view *v, const uint8_t *k
     const ese_omap *maps[2] = {v->ws, v->snapshot && db->rows.count ? &db->rows : NULL};
     bt_seek_mode mode = forward ? (inclusive ? BT_SEEK_GE : BT_SEEK_GT)
                                 : (inclusive ? BT_SEEK_LE : BT_SEEK_LT);
+    c->bc_on_row = false;
     for (;;) {
-        ese_btcursor bc;
-        bt_cursor_init(&bc, &t->tree);
-        JET_ERR err = !bounded ? (forward ? bt_cursor_first(&bc) : bt_cursor_last(&bc))
-                               : bt_cursor_seek(&bc, from, cb_from, mode);
+        ese_btcursor *bc = &c->bc;
+        JET_ERR err = !bounded ? (forward ? bt_cursor_first(bc) : bt_cursor_last(bc))
+                               : bt_cursor_seek(bc, from, cb_from, mode);
         bool have_tree = err >= 0;
         if (have_tree)
-            err = cursor_fetch(&bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec, &c->cap_trec,
+            err = cursor_fetch(bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec, &c->cap_trec,
                                &c->cb_trec);
-        bt_cursor_release(&bc);
         if (err < 0 && err != JET_errRecordNotFound && err != JET_errNoCurrentRecord)
             return err;
         const uint8_t *best = have_tree ? c->tkey : NULL;
@@ -3809,6 +3811,7 @@ static JET_ERR view_seek_locked(db_cursor *c, const db_view *v, const uint8_t *k
             if (on_tree && rec == c->trec) {
                 swap_buffers(&c->key, &c->cb_key, &c->cap_key, &c->tkey, &c->cb_tkey, &c->cap_tkey);
                 swap_buffers(&c->rec, &c->cb_rec, &c->cap_rec, &c->trec, &c->cb_trec, &c->cap_trec);
+                c->bc_on_row = true;
             } else {
                 if ((err = ensure_cap(&c->key, &c->cap_key, cb_best ? cb_best : 1)) < 0 ||
                     (err = ensure_cap(&c->rec, &c->cap_rec, cb_rec ? cb_rec : 1)) < 0)
@@ -3835,6 +3838,7 @@ JET_ERR db_cursor_open(ese_table *t, db_cursor **pcursor)
     if (!c)
         return JET_errOutOfMemory;
     c->t = t;
+    bt_cursor_init(&c->bc, &t->tree);
     *pcursor = c;
     return JET_errSuccess;
 }
@@ -3855,6 +3859,7 @@ void db_cursor_close(db_cursor *c)
     ix_overlay_free(c->ov);
     if (c->ix)
         bt_cursor_release(&c->ibc);
+    bt_cursor_release(&c->bc);
     osal_free(c);
 }
 
@@ -3894,12 +3899,47 @@ JET_ERR db_cursor_last(db_cursor *c)
     return cursor_move(c, NULL, 0, false, false, true, JET_errNoCurrentRecord, CURSOR_NONE);
 }
 
+/* One step from the current row along the tree's leaves, without a descent from the root
+ * (bt_cursor_next finds its place again by key only when the tree changed since).  Only when
+ * the view is the tree itself: no write set of the session and no kept versions a snapshot
+ * might read instead.  1 when that is not the case (the caller moves through the view). */
+static JET_ERR cursor_step_tree(db_cursor *c, bool forward)
+{
+    if (c->ix || !c->bc_on_row || c->state != CURSOR_ON)
+        return 1; /* a secondary index steps in ix_move_locked (its own tree cursor) */
+    ese_database *db = c->t->db;
+    pthread_mutex_lock(&db->lock);
+    db_view v;
+    view_init(&v, db, c->trx);
+    JET_ERR err = 1;
+    if (!v.ws && !(v.snapshot && (db->vhead || db->rows.count))) {
+        err = forward ? bt_cursor_next(&c->bc) : bt_cursor_prev(&c->bc);
+        if (err >= 0)
+            err = cursor_fetch(&c->bc, &c->tkey, &c->cap_tkey, &c->cb_tkey, &c->trec,
+                               &c->cap_trec, &c->cb_trec);
+        if (err >= 0) {
+            swap_buffers(&c->key, &c->cb_key, &c->cap_key, &c->tkey, &c->cb_tkey, &c->cap_tkey);
+            swap_buffers(&c->rec, &c->cb_rec, &c->cap_rec, &c->trec, &c->cb_trec, &c->cap_trec);
+            err = JET_errSuccess;
+        } else {
+            c->bc_on_row = false;
+            if (err == JET_errNoCurrentRecord)
+                c->state = forward ? CURSOR_AFTER_LAST : CURSOR_BEFORE_FIRST;
+        }
+    }
+    pthread_mutex_unlock(&db->lock);
+    return err;
+}
+
 JET_ERR db_cursor_next(db_cursor *c)
 {
     if (c->state == CURSOR_BEFORE_FIRST)
         return db_cursor_first(c);
     if (c->state != CURSOR_ON)
         return JET_errNoCurrentRecord;
+    JET_ERR err = cursor_step_tree(c, true);
+    if (err != 1)
+        return err;
     return cursor_move(c, c->key, (uint32_t)c->cb_key, true, true, false, JET_errNoCurrentRecord,
                        CURSOR_AFTER_LAST);
 }
@@ -3910,6 +3950,9 @@ JET_ERR db_cursor_prev(db_cursor *c)
         return db_cursor_last(c);
     if (c->state != CURSOR_ON)
         return JET_errNoCurrentRecord;
+    JET_ERR err = cursor_step_tree(c, false);
+    if (err != 1)
+        return err;
     return cursor_move(c, c->key, (uint32_t)c->cb_key, true, false, false, JET_errNoCurrentRecord,
                        CURSOR_BEFORE_FIRST);
 }
@@ -3920,33 +3963,19 @@ JET_ERR db_cursor_seek(db_cursor *c, const uint8_t *key, uint32_t cb_key, bt_see
 {
     if (c->ix)
         return ix_seek(c, key, cb_key, mode);
-    if (mode == BT_SEEK_EQ) {
-        uint8_t *rec = NULL;
-        size_t cb_rec = 0;
-        JET_ERR err = db_lookup_trx(c->t, c->trx, key, cb_key, &rec, &cb_rec);
-        if (err < 0) {
-            c->state = CURSOR_NONE;
-            return err;
-        }
-        if ((err = ensure_cap(&c->key, &c->cap_key, cb_key ? cb_key : 1)) < 0) {
-            osal_free(rec);
-            return err;
-        }
-        memcpy(c->key, key, cb_key);
-        c->cb_key = cb_key;
-        osal_free(c->rec);
-        c->rec = rec;
-        c->cb_rec = c->cap_rec = cb_rec;
-        if (!c->rec) /* keep the "buffer exists" invariant of ensure_cap */
-            c->cap_rec = 0;
-        c->state = CURSOR_ON;
-        return JET_errSuccess;
-    }
-    bool forward = mode == BT_SEEK_GE || mode == BT_SEEK_GT;
-    bool inclusive = mode == BT_SEEK_GE || mode == BT_SEEK_LE;
+    /* EQ is a GE that must land on the key itself: one descent into the cursor's own buffers
+     * (no allocation per seek), and the cursor can walk on from there. */
+    bool forward = mode == BT_SEEK_EQ || mode == BT_SEEK_GE || mode == BT_SEEK_GT;
+    bool inclusive = mode == BT_SEEK_EQ || mode == BT_SEEK_GE || mode == BT_SEEK_LE;
     JET_ERR err = cursor_move(c, key, cb_key, true, forward, inclusive, JET_errRecordNotFound,
                               CURSOR_NONE);
-    if (err >= 0 && inclusive && (c->cb_key != cb_key || memcmp(c->key, key, cb_key)))
+    bool equal = err >= 0 && c->cb_key == cb_key && !memcmp(c->key, key, cb_key);
+    if (err >= 0 && mode == BT_SEEK_EQ && !equal) {
+        c->state = CURSOR_NONE;
+        c->bc_on_row = false;
+        return JET_errRecordNotFound;
+    }
+    if (err >= 0 && inclusive && !equal)
         err = JET_wrnSeekNotEqual;
     return err;
 }
@@ -4758,6 +4787,7 @@ JET_ERR db_cursor_set_index(db_cursor *c, const char *name)
     if (x)
         bt_cursor_init(&c->ibc, &x->tree);
     c->ibc_live = false;
+    c->bc_on_row = false;
     c->state = CURSOR_NONE;
     if (c->ov)
         c->ov->valid = false;

@@ -235,17 +235,18 @@ static inline int support_page_fill(ese_pagestore *store, uint32_t pgno)
     return fill;
 }
 
-/* Create table `name` with n (at most 8) columns names[i] of types[i] (the first one with
- * first_grbit, e.g. JET_bitColumnNotNULL) and the primary index "pk" on "+names[0]"; the
- * table stays open in *ptable and the column ids go to ids[]. */
-static inline JET_ERR support_create_table(JET_SESID ses, JET_DBID dbid, const char *name,
-                                           int n, const char *const names[],
-                                           const JET_COLTYP types[],
-                                           JET_GRBIT first_grbit, JET_TABLEID *ptable,
-                                           JET_COLUMNID ids[])
+/* Create table `name` with n (at most 8) columns names[i] of types[i] (Text in code page 1252;
+ * the first column with first_grbit, e.g. JET_bitColumnNotNULL) and, when key is not NULL, the
+ * primary index "pk" on key (ESE's "+a\0-b\0\0" form, key_units WCHARs with the final NULs;
+ * NULL: no primary index).  The table stays open in *ptable and the column ids go to ids[]. */
+static inline JET_ERR support_create_table_keyed(JET_SESID ses, JET_DBID dbid, const char *name,
+                                                 int n, const char *const names[],
+                                                 const JET_COLTYP types[], JET_GRBIT first_grbit,
+                                                 const WCHAR *key, size_t key_units,
+                                                 JET_TABLEID *ptable, JET_COLUMNID ids[])
 {
     JET_COLUMNCREATE_W cols[8];
-    WCHAR wnames[8][64], wtable[64], key[66];
+    WCHAR wnames[8][64], wtable[64];
     if (n < 1 || n > 8)
         return JET_errInvalidParameter;
     memset(cols, 0, sizeof cols);
@@ -253,19 +254,15 @@ static inline JET_ERR support_create_table(JET_SESID ses, JET_DBID dbid, const c
         cols[i].cbStruct = sizeof cols[i];
         cols[i].szColumnName = support_widen(wnames[i], 64, names[i]);
         cols[i].coltyp = types[i];
+        cols[i].cp = types[i] == JET_coltypText ? 1252 : 0;
     }
     cols[0].grbit = first_grbit;
-    /* the key "+<first column>", doubly NUL-terminated */
-    key[0] = '+';
-    support_widen(key + 1, 64, names[0]);
-    size_t units = 1 + strlen(names[0]) + 1;
-    key[units] = 0;
     JET_INDEXCREATE_W idx;
     memset(&idx, 0, sizeof idx);
     idx.cbStruct = sizeof idx;
     idx.szIndexName = (WCHAR *)W("pk");
-    idx.szKey = key;
-    idx.cbKey = (ESE_ULONG)((units + 1) * sizeof(WCHAR));
+    idx.szKey = (WCHAR *)key;
+    idx.cbKey = (ESE_ULONG)(key_units * sizeof(WCHAR));
     idx.grbit = JET_bitIndexPrimary;
     JET_TABLECREATE2_W tc;
     memset(&tc, 0, sizeof tc);
@@ -273,8 +270,8 @@ static inline JET_ERR support_create_table(JET_SESID ses, JET_DBID dbid, const c
     tc.szTableName = support_widen(wtable, 64, name);
     tc.rgcolumncreate = cols;
     tc.cColumns = (ESE_ULONG)n;
-    tc.rgindexcreate = &idx;
-    tc.cIndexes = 1;
+    tc.rgindexcreate = key ? &idx : NULL;
+    tc.cIndexes = key ? 1 : 0;
     JET_ERR err = JetCreateTableColumnIndex2W(ses, dbid, &tc);
     if (err >= JET_errSuccess) {
         *ptable = tc.tableid;
@@ -282,6 +279,25 @@ static inline JET_ERR support_create_table(JET_SESID ses, JET_DBID dbid, const c
             ids[i] = cols[i].columnid;
     }
     return err;
+}
+
+/* support_create_table_keyed with the primary index "pk" on "+names[0]". */
+static inline JET_ERR support_create_table(JET_SESID ses, JET_DBID dbid, const char *name,
+                                           int n, const char *const names[],
+                                           const JET_COLTYP types[],
+                                           JET_GRBIT first_grbit, JET_TABLEID *ptable,
+                                           JET_COLUMNID ids[])
+{
+    WCHAR key[66];
+    if (n < 1 || n > 8)
+        return JET_errInvalidParameter;
+    /* the key "+<first column>", doubly NUL-terminated */
+    key[0] = '+';
+    support_widen(key + 1, 64, names[0]);
+    size_t units = 1 + strlen(names[0]) + 1;
+    key[units] = 0;
+    return support_create_table_keyed(ses, dbid, name, n, names, types, first_grbit, key,
+                                      units + 1, ptable, ids);
 }
 
 /* JetAttachDatabase2W (when attach), JetOpenDatabaseW and JetOpenTableW: database db_path's
