@@ -14,11 +14,15 @@
 # notices once and keeps to that path.
 
 from cpython.bytes cimport PyBytes_AsString, PyBytes_FromStringAndSize
-from libc.string cimport memcpy
+from libc.limits cimport LLONG_MAX, LLONG_MIN
 from libc.stdint cimport int8_t, int16_t, int32_t, int64_t, uint8_t, uint16_t, uint32_t, uint64_t
 
 import decimal as _decimal
 import uuid as _uuid
+
+cdef extern from "Python.h":
+    object PyUnicode_DecodeUTF16(const char *s, Py_ssize_t size, const char *errors,
+                                 int *byteorder)
 
 cdef object _Decimal = _decimal.Decimal
 cdef object _UUID = _uuid.UUID
@@ -87,6 +91,22 @@ cdef object _int_in_range(unsigned long coltyp, object value):
     return value
 
 
+cdef inline long long _fast_int(unsigned long coltyp, object value, long long least,
+                               long long most) except? -1:
+    """An exact int in [least, most] without Python-level calls; anything else (a subclass,
+    a bool, an index-able object, a value out of range) goes through _int_in_range, which
+    converts it or raises the error that names the range."""
+    cdef long long v
+    if type(value) is int:
+        try:
+            v = value
+        except OverflowError:
+            return _int_in_range(coltyp, value)
+        if least <= v <= most:
+            return v
+    return _int_in_range(coltyp, value)
+
+
 cdef object _currency_units(object value):
     """A Currency value as ESENT's 64-bit count of 1/10,000 units (exact, or ValueError)."""
     if isinstance(value, float):
@@ -114,11 +134,11 @@ cdef object _encode(unsigned long coltyp, unsigned short cp, object value,
         cb[0] = 1
         return None
     if coltyp == JET_coltypLong:
-        (<int32_t *>scratch)[0] = <int32_t>_int_in_range(coltyp, value)
+        (<int32_t *>scratch)[0] = <int32_t>_fast_int(coltyp, value, -0x80000000, 0x7FFFFFFF)
         cb[0] = 4
         return None
     if coltyp == JET_coltypLongLong:
-        (<int64_t *>scratch)[0] = <int64_t>_int_in_range(coltyp, value)
+        (<int64_t *>scratch)[0] = <int64_t>_fast_int(coltyp, value, LLONG_MIN, LLONG_MAX)
         cb[0] = 8
         return None
     if coltyp == JET_coltypUnsignedLongLong:
@@ -126,19 +146,19 @@ cdef object _encode(unsigned long coltyp, unsigned short cp, object value,
         cb[0] = 8
         return None
     if coltyp == JET_coltypUnsignedLong:
-        (<uint32_t *>scratch)[0] = <uint32_t>_int_in_range(coltyp, value)
+        (<uint32_t *>scratch)[0] = <uint32_t>_fast_int(coltyp, value, 0, 0xFFFFFFFF)
         cb[0] = 4
         return None
     if coltyp == JET_coltypShort:
-        (<int16_t *>scratch)[0] = <int16_t>_int_in_range(coltyp, value)
+        (<int16_t *>scratch)[0] = <int16_t>_fast_int(coltyp, value, -0x8000, 0x7FFF)
         cb[0] = 2
         return None
     if coltyp == JET_coltypUnsignedShort:
-        (<uint16_t *>scratch)[0] = <uint16_t>_int_in_range(coltyp, value)
+        (<uint16_t *>scratch)[0] = <uint16_t>_fast_int(coltyp, value, 0, 0xFFFF)
         cb[0] = 2
         return None
     if coltyp == JET_coltypUnsignedByte:
-        scratch[0] = <uint8_t>_int_in_range(coltyp, value)
+        scratch[0] = <uint8_t>_fast_int(coltyp, value, 0, 0xFF)
         cb[0] = 1
         return None
     if coltyp == JET_coltypIEEEDouble or coltyp == JET_coltypIEEESingle:
@@ -195,6 +215,7 @@ cdef object _decode(unsigned long coltyp, unsigned short cp, const unsigned char
     """The Python value of ``cb`` stored bytes at ``p`` (not NULL)."""
     cdef int64_t i64
     cdef double d
+    cdef int order
     if coltyp == JET_coltypLong and cb == 4:
         return (<const int32_t *>p)[0]
     if coltyp == JET_coltypLongLong and cb == 8:
@@ -224,8 +245,10 @@ cdef object _decode(unsigned long coltyp, unsigned short cp, const unsigned char
     if coltyp == JET_coltypGUID and cb == 16:
         return _UUID(bytes_le=PyBytes_FromStringAndSize(<const char *>p, 16))
     if _is_text(coltyp):
-        return (<const char *>p)[:cb].decode(_text_codec(cp),
-                                             "surrogatepass" if cp == 1200 else "strict")
+        if cp == 1200:
+            order = -1   # little-endian; the decoder writes back the order it ended in
+            return PyUnicode_DecodeUTF16(<const char *>p, cb, "surrogatepass", &order)
+        return (<const char *>p)[:cb].decode("cp1252")
     # Binary, LongBinary, and a stored size the type does not explain: the raw bytes
     return PyBytes_FromStringAndSize(<const char *>p, cb)
 
@@ -612,7 +635,7 @@ cdef class RowCodec:
                 c_JetPrepareUpdate(sesid, tableid, JET_prepCancel)
         del self.keep[:]
         check(err, "JetUpdate")
-        return PyBytes_FromStringAndSize(<const char *>bookmark, min(cb, _BOOKMARK_MOST))
+        return PyBytes_FromStringAndSize(<const char *>bookmark, min(cb, <ESE_ULONG>_BOOKMARK_MOST))
 
     def insert_many(self, JET_SESID sesid, JET_TABLEID tableid, rows, Py_ssize_t batch=1000,
                     bint lazy=False):

@@ -38,7 +38,7 @@ def JetRetrieveKey(JET_SESID sesid, JET_TABLEID tableid, JET_GRBIT grbit=0):
     with nogil:
         err = c_JetRetrieveKey(sesid, tableid, key, _BOOKMARK_MOST, &cb, grbit)
     check(err, "JetRetrieveKey")
-    return bytes(key[:min(cb, _BOOKMARK_MOST)])
+    return bytes(key[:min(cb, <ESE_ULONG>_BOOKMARK_MOST)])
 
 
 def JetGetBookmark(JET_SESID sesid, JET_TABLEID tableid):
@@ -49,7 +49,7 @@ def JetGetBookmark(JET_SESID sesid, JET_TABLEID tableid):
     with nogil:
         err = c_JetGetBookmark(sesid, tableid, bookmark, _BOOKMARK_MOST, &cb)
     check(err, "JetGetBookmark")
-    return bytes(bookmark[:min(cb, _BOOKMARK_MOST)])
+    return bytes(bookmark[:min(cb, <ESE_ULONG>_BOOKMARK_MOST)])
 
 
 def JetGotoBookmark(JET_SESID sesid, JET_TABLEID tableid, bookmark):

@@ -106,7 +106,7 @@ def JetUpdate(JET_SESID sesid, JET_TABLEID tableid):
     with nogil:
         err = c_JetUpdate(sesid, tableid, bookmark, _BOOKMARK_MOST, &cb)
     check(err, "JetUpdate")
-    return bookmark[:min(cb, _BOOKMARK_MOST)]
+    return bookmark[:min(cb, <ESE_ULONG>_BOOKMARK_MOST)]
 
 
 def JetDelete(JET_SESID sesid, JET_TABLEID tableid):
