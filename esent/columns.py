@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import datetime
 import enum
-import uuid
 from dataclasses import dataclass, field
 from typing import Any, Sequence
 
@@ -35,6 +34,15 @@ class ColumnType(enum.IntEnum):
 
 TEXT_TYPES = (ColumnType.TEXT, ColumnType.LONG_TEXT)
 
+
+
+def _flags(*options: tuple[bool, int]) -> int:
+    """OR of the bits whose option is set."""
+    bits = 0
+    for wanted, bit in options:
+        if wanted:
+            bits |= bit
+    return bits
 
 
 @dataclass(frozen=True)
@@ -68,8 +76,7 @@ class Column:
 
     def grbit(self) -> int:
         """The JET_bitColumn* flags this definition asks for."""
-        bits = 0
-        for flag, bit in (
+        return _flags(
             (self.fixed, _esent.JET_bitColumnFixed),
             (self.tagged, _esent.JET_bitColumnTagged),
             (self.not_null, _esent.JET_bitColumnNotNULL),
@@ -77,10 +84,7 @@ class Column:
             (self.multi_valued, _esent.JET_bitColumnMultiValued),
             (self.version, _esent.JET_bitColumnVersion),
             (self.escrow_update, _esent.JET_bitColumnEscrowUpdate),
-        ):
-            if flag:
-                bits |= bit
-        return bits
+        )
 
     def default_bytes(self) -> bytes | None:
         """The default value as stored (JET_COLUMNCREATE pvDefault / cbDefault), or None."""
@@ -132,8 +136,7 @@ class Index:
 
     def index_grbit(self) -> int:
         """The JET_bitIndex* flags this definition asks for."""
-        bits = self.grbit
-        for flag, bit in (
+        return self.grbit | _flags(
             (self.primary, _esent.JET_bitIndexPrimary),
             (self.unique, _esent.JET_bitIndexUnique),
             (self.ignore_null, _esent.JET_bitIndexIgnoreNull),
@@ -141,10 +144,7 @@ class Index:
             (self.ignore_first_null, _esent.JET_bitIndexIgnoreFirstNull),
             (self.disallow_null, _esent.JET_bitIndexDisallowNull),
             (self.sort_nulls_high, _esent.JET_bitIndexSortNullsHigh),
-        ):
-            if flag:
-                bits |= bit
-        return bits
+        )
 
     def key_string(self) -> str:
         """ESENT's key string without terminators: ``"+id\0-when"``."""

@@ -9,10 +9,6 @@ Needs the engine's column work (libese: merged after issue 5's columns branch).
 
 from __future__ import annotations
 
-import itertools
-import os
-import pathlib
-from collections.abc import Iterator
 from decimal import Decimal
 
 import pytest
@@ -23,15 +19,10 @@ from esent import errors, jet
 
 pytestmark = pytest.mark.contract
 
-_names = itertools.count()
-
 
 @pytest.fixture
-def db(tmp_path: pathlib.Path) -> Iterator[esent.Database]:
-    with esent.Instance(f"colopts-{os.getpid()}-{next(_names)}",
-                        system_path=tmp_path / "sys") as inst:
-        with inst.session() as session:
-            yield session.create_database(tmp_path / "o.edb")
+def db(data_db: esent.Database) -> esent.Database:
+    return data_db
 
 
 def test_autoincrement_and_version(db: esent.Database) -> None:

@@ -6,10 +6,8 @@ Python's for bad rows).
 
 from __future__ import annotations
 
-import itertools
 import os
 import pathlib
-from collections.abc import Iterator
 
 import pytest
 
@@ -19,7 +17,6 @@ from esent import errors, jet
 
 pytestmark = pytest.mark.contract
 
-_names = itertools.count()
 
 COLUMNS = [
     esent.Column("id", T.LONG, not_null=True),
@@ -30,11 +27,8 @@ COLUMNS = [
 
 
 @pytest.fixture
-def session(tmp_path: pathlib.Path) -> Iterator[esent.Session]:
-    with esent.Instance(f"fastpath-{os.getpid()}-{next(_names)}",
-                        system_path=tmp_path / "sys") as inst:
-        with inst.session() as s:
-            yield s
+def session(data_session: esent.Session) -> esent.Session:
+    return data_session
 
 
 @pytest.fixture

@@ -10,10 +10,6 @@ index cases also need the index branch.
 
 from __future__ import annotations
 
-import itertools
-import os
-import pathlib
-from collections.abc import Iterator
 
 import pytest
 
@@ -23,27 +19,22 @@ from esent import errors, jet
 
 pytestmark = pytest.mark.contract
 
-_names = itertools.count()
 
 WORDS = ["apple", "apricot", "avocado", "banana", "blackberry", "blueberry", "cherry",
          "date", "fig", "grape"]
 
 
 @pytest.fixture
-def table(tmp_path: pathlib.Path) -> Iterator[esent.Table]:
-    with esent.Instance(f"ranges-{os.getpid()}-{next(_names)}",
-                        system_path=tmp_path / "sys") as inst:
-        with inst.session() as session:
-            db = session.create_database(tmp_path / "r.edb")
-            t = db.create_table(
-                "t",
-                [esent.Column("id", T.LONG, not_null=True), esent.Column("grp", T.LONG),
-                 esent.Column("word", T.TEXT)],
-                [esent.Index("pk", ["+id"], primary=True),
-                 esent.Index("by_word", ["+word"]),
-                 esent.Index("by_grp_id", ["+grp", "+id"])])
-            t.insert_many({"id": i, "grp": i // 10, "word": WORDS[i % 10]} for i in range(100))
-            yield t
+def table(data_db: esent.Database) -> esent.Table:
+    t = data_db.create_table(
+        "t",
+        [esent.Column("id", T.LONG, not_null=True), esent.Column("grp", T.LONG),
+         esent.Column("word", T.TEXT)],
+        [esent.Index("pk", ["+id"], primary=True),
+         esent.Index("by_word", ["+word"]),
+         esent.Index("by_grp_id", ["+grp", "+id"])])
+    t.insert_many({"id": i, "grp": i // 10, "word": WORDS[i % 10]} for i in range(100))
+    return t
 
 
 def ids(rows) -> list[int]:

@@ -9,10 +9,6 @@ Needs the engine's index work (libese: merged after issue 5's index branch).
 
 from __future__ import annotations
 
-import itertools
-import os
-import pathlib
-from collections.abc import Iterator
 
 import pytest
 
@@ -22,7 +18,6 @@ from esent import errors, jet
 
 pytestmark = pytest.mark.contract
 
-_names = itertools.count()
 
 COLUMNS = [
     esent.Column("id", T.LONG, not_null=True),
@@ -45,11 +40,8 @@ PEOPLE = [
 
 
 @pytest.fixture
-def db(tmp_path: pathlib.Path) -> Iterator[esent.Database]:
-    with esent.Instance(f"secidx-{os.getpid()}-{next(_names)}",
-                        system_path=tmp_path / "sys") as inst:
-        with inst.session() as session:
-            yield session.create_database(tmp_path / "idx.edb")
+def db(data_db: esent.Database) -> esent.Database:
+    return data_db
 
 
 @pytest.fixture
