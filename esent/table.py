@@ -59,8 +59,8 @@ class Table(NativeObject):
         self._range_set = False
         try:
             self._load_schema(columns, indexes)
-            database.session._track_table(self)
             database._adopt(self)
+            database.session._track_table(self)
         except BaseException:
             self._handle = None
             _esent.JetCloseTable(sesid, handle)
