@@ -25,6 +25,8 @@ if WINDOWS:
     libraries += ["esent"]
 else:
     sources += sorted(glob("src/libese/*.c"))
+    # temporary: the engine functions not merged yet (see the file; removed at the merge)
+    sources += glob("src/pending_stubs.c")
     include_dirs += ["src/libese/include", "src/libese"]
     libraries += ["pthread"]
     extra_compile_args += ["-std=gnu11", "-Wno-unused-function"]

@@ -14,23 +14,27 @@ if TYPE_CHECKING:
     from esent.session import Session
     from esent.table import Table
 
-# What the Python side knows about tables it created (or was told about): per database file
-# (absolute path), per table name (lower case: ESE names are case-insensitive), the column names
-# and the primary key's column names.  ESENT enumerates a table's columns through a temporary
-# table (JetGetTableColumnInfo with JET_ColInfoList), which libese does not have yet, so a table
-# the Python side has not seen needs ``Database.table(name, columns=[...])``.
-_schemas: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {}
+# What this process told the engine about its tables, per database file (absolute path) and
+# table name (lower case: ESE names are case-insensitive): column names and indexes.  Used only
+# when the engine cannot list a table's columns and indexes itself (JET_ColInfoList /
+# JET_IdxInfoList answer JET_errFeatureNotAvailable); otherwise ``Database.table`` asks it.
+_schemas: dict[str, dict[str, tuple[tuple[str, ...], tuple[Index, ...]]]] = {}
 _schemas_lock = threading.Lock()
 
 
-def _remember(path: str, table: str, columns: Sequence[str], key: Sequence[str]) -> None:
+def _remember(path: str, table: str, columns: Sequence[str], indexes: Sequence[Index]) -> None:
     with _schemas_lock:
-        _schemas.setdefault(path, {})[table.lower()] = (tuple(columns), tuple(key))
+        _schemas.setdefault(path, {})[table.lower()] = (tuple(columns), tuple(indexes))
 
 
-def _recall(path: str, table: str) -> tuple[tuple[str, ...], tuple[str, ...]] | None:
+def _recall(path: str, table: str) -> tuple[tuple[str, ...], tuple[Index, ...]] | None:
     with _schemas_lock:
         return _schemas.get(path, {}).get(table.lower())
+
+
+def _forget_schema(path: str, table: str) -> tuple[tuple[str, ...], tuple[Index, ...]] | None:
+    with _schemas_lock:
+        return _schemas.get(path, {}).pop(table.lower(), None)
 
 
 class Database(NativeObject):
@@ -83,7 +87,9 @@ class Database(NativeObject):
     # -- tables -------------------------------------------------------------------------------
     def create_table(self, name: str, columns: Iterable[Column],
                      indexes: Iterable[Index] = ()) -> Table:
-        """Create a table with its columns and indexes; returns it open (a ``Table``)."""
+        """Create a table with its columns and indexes (JetCreateTableColumnIndex2); returns
+        it open.  At most one index is ``primary``; without one ESENT orders records by an
+        internal sequence number."""
         from esent.table import Table
 
         columns = list(columns)
@@ -91,32 +97,63 @@ class Database(NativeObject):
         for column in columns:
             if not isinstance(column, Column):
                 raise TypeError(f"columns must be esent.Column, not {type(column).__name__}")
-            column.check_supported()
-        primary = [index for index in indexes if index.primary]
-        if len(primary) > 1:
+        for index in indexes:
+            if not isinstance(index, Index):
+                raise TypeError(f"indexes must be esent.Index, not {type(index).__name__}")
+        if sum(1 for index in indexes if index.primary) > 1:
             raise ValueError("a table has at most one primary index")
         created = [c.as_create() for c in columns]
         index_defs = [i.as_create() for i in indexes]
         tableid, _ = _esent.JetCreateTableColumnIndex2(
             self.session.handle, self.handle, name, created, index_defs
         )
-        key = primary[0].column_names if primary else ()
-        _remember(self.path, name, [c.name for c in columns], key)
-        return Table(self, name, handle=tableid, columns=[c.name for c in columns], key=key)
+        names = [c.name for c in columns]
+        _remember(self.path, name, names, indexes)
+        return Table(self, name, handle=tableid, columns=names, indexes=indexes)
 
     def table(self, name: str, *, columns: Sequence[str] | None = None,
+              indexes: Sequence[Index] | None = None,
               key: Sequence[str] | None = None) -> Table:
-        """Open a table.  Its columns are learnt through JetGetTableColumnInfo; which ones exist
-        comes from ``columns`` or from what this process created (see the module comment)."""
+        """Open a table; its columns and indexes are read from the catalog.  ``columns`` and
+        ``indexes`` (or just the primary ``key`` columns) are needed only with an engine that
+        cannot list them (libese before the full data API), for a table this process did not
+        create."""
         from esent.table import Table
 
+        if key is not None and indexes is None:
+            indexes = [Index("primary", list(key), primary=True)]
         known = _recall(self.path, name)
-        if columns is None:
-            if known is None:
-                raise ValueError(
-                    f"the columns of table {name!r} are not known here: pass columns=[...]"
-                )
+        if columns is None and known is not None:
             columns = known[0]
-        if key is None:
-            key = known[1] if known else ()
-        return Table(self, name, columns=list(columns), key=tuple(key))
+        if indexes is None and known is not None:
+            indexes = known[1]
+        return Table(self, name, columns=columns, indexes=indexes)
+
+    def tables(self) -> list[str]:
+        """The names of the database's tables (JetGetObjectInfo, JET_ObjInfoListNoStats)."""
+        from esent.schema import list_tables
+
+        return list_tables(self.session.handle, self.handle)
+
+    def _close_open(self, name: str) -> None:
+        from esent.table import Table
+
+        for child in list(self._children):
+            if isinstance(child, Table) and child.name.lower() == name.lower():
+                child.close()
+
+    def delete_table(self, name: str) -> None:
+        """Delete a table and its records (JetDeleteTable); this database's open Table
+        objects for it are closed first."""
+        self._close_open(name)
+        _esent.JetDeleteTable(self.session.handle, self.handle, name)
+        _forget_schema(self.path, name)
+
+    def rename_table(self, name: str, new_name: str) -> None:
+        """Rename a table (JetRenameTable); this database's open Table objects for it are
+        closed first."""
+        self._close_open(name)
+        _esent.JetRenameTable(self.session.handle, self.handle, name, new_name)
+        known = _forget_schema(self.path, name)
+        if known is not None:
+            _remember(self.path, new_name, *known)

@@ -13,6 +13,7 @@ from esent._lifecycle import NativeObject
 if TYPE_CHECKING:
     from esent.database import Database
     from esent.instance import Instance
+    from esent.table import Table
 
 
 class Session(NativeObject):
@@ -26,6 +27,10 @@ class Session(NativeObject):
     def __init__(self, instance: Instance) -> None:
         super().__init__(parent=instance)
         self.instance = instance
+        # transaction depth as begun through this object, and the open Tables with the level
+        # each was opened at: ESENT closes a table when the level it was opened in rolls back
+        self._level = 0
+        self._tables: dict[Table, int] = {}
         with instance._lock:
             self._handle = _esent.JetBeginSession(instance.handle)
             instance._adopt(self)
@@ -44,15 +49,33 @@ class Session(NativeObject):
     def begin_transaction(self) -> None:
         """JetBeginTransaction: open a transaction, or a nested level inside the open one."""
         _esent.JetBeginTransaction(self.handle)
+        self._level += 1
 
     def commit(self, *, lazy: bool = False) -> None:
         """Commit the innermost level.  A level-0 commit is durable on return unless
         ``lazy`` (JET_bitCommitLazyFlush); ``flush()`` makes lazy commits durable."""
         _esent.JetCommitTransaction(self.handle, _esent.JET_bitCommitLazyFlush if lazy else 0)
+        if self._level > 0:
+            # tables opened at this level now belong to the level below
+            for table, level in self._tables.items():
+                if level == self._level:
+                    self._tables[table] = level - 1
+            self._level -= 1
 
     def rollback(self, *, all_levels: bool = False) -> None:
         """Undo the innermost level (every level with ``all_levels``)."""
         _esent.JetRollback(self.handle, _esent.JET_bitRollbackAll if all_levels else 0)
+        level, self._level = self._level, 0 if all_levels else max(self._level - 1, 0)
+        for table, opened in list(self._tables.items()):
+            if opened > self._level and opened <= level:
+                del self._tables[table]
+                table._closed_by_engine()
+
+    def _track_table(self, table: Table) -> None:
+        self._tables[table] = self._level
+
+    def _untrack_table(self, table: Table) -> None:
+        self._tables.pop(table, None)
 
     def flush(self) -> None:
         """Wait until every commit made so far is durable (JET_bitWaitAllLevel0Commit)."""

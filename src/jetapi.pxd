@@ -233,6 +233,192 @@ cdef extern from "esent_compat.h" nogil:
         WCHAR *szTargetInstanceCheckpointPath, void *pfn)
 
 
+    # the full data API: indexes, cursors, ranges, several columns at once, schema, catalog
+    ctypedef ESE_ULONG JET_OBJTYP
+
+    ctypedef struct JET_RETRIEVECOLUMN:
+        JET_COLUMNID columnid
+        void *pvData
+        ESE_ULONG cbData
+        ESE_ULONG cbActual
+        JET_GRBIT grbit
+        ESE_ULONG ibLongValue
+        ESE_ULONG itagSequence
+        JET_COLUMNID columnidNextTagged
+        JET_ERR err
+
+    ctypedef struct JET_SETCOLUMN:
+        JET_COLUMNID columnid
+        const void *pvData
+        ESE_ULONG cbData
+        JET_GRBIT grbit
+        ESE_ULONG ibLongValue
+        ESE_ULONG itagSequence
+        JET_ERR err
+
+    ctypedef struct JET_SETINFO:
+        ESE_ULONG cbStruct
+        ESE_ULONG ibLongValue
+        ESE_ULONG itagSequence
+
+    ctypedef struct JET_RETINFO:
+        ESE_ULONG cbStruct
+        ESE_ULONG ibLongValue
+        ESE_ULONG itagSequence
+        JET_COLUMNID columnidNextTagged
+
+    ctypedef struct JET_RECPOS:
+        ESE_ULONG cbStruct
+        ESE_ULONG centriesLT
+        ESE_ULONG centriesInRange
+        ESE_ULONG centriesTotal
+
+    ctypedef struct JET_COLUMNLIST:
+        ESE_ULONG cbStruct
+        JET_TABLEID tableid
+        ESE_ULONG cRecord
+        JET_COLUMNID columnidPresentationOrder
+        JET_COLUMNID columnidcolumnname
+        JET_COLUMNID columnidcolumnid
+        JET_COLUMNID columnidcoltyp
+        JET_COLUMNID columnidCountry
+        JET_COLUMNID columnidLangid
+        JET_COLUMNID columnidCp
+        JET_COLUMNID columnidCollate
+        JET_COLUMNID columnidcbMax
+        JET_COLUMNID columnidgrbit
+        JET_COLUMNID columnidDefault
+        JET_COLUMNID columnidBaseTableName
+        JET_COLUMNID columnidBaseColumnName
+        JET_COLUMNID columnidDefinitionName
+
+    ctypedef struct JET_COLUMNBASE_W:
+        ESE_ULONG cbStruct
+        JET_COLUMNID columnid
+        JET_COLTYP coltyp
+        unsigned short wCountry
+        unsigned short langid
+        unsigned short cp
+        unsigned short wFiller
+        ESE_ULONG cbMax
+        JET_GRBIT grbit
+        WCHAR szBaseTableName[256]
+        WCHAR szBaseColumnName[256]
+
+    ctypedef struct JET_INDEXLIST:
+        ESE_ULONG cbStruct
+        JET_TABLEID tableid
+        ESE_ULONG cRecord
+        JET_COLUMNID columnidindexname
+        JET_COLUMNID columnidgrbitIndex
+        JET_COLUMNID columnidcKey
+        JET_COLUMNID columnidcEntry
+        JET_COLUMNID columnidcPage
+        JET_COLUMNID columnidcColumn
+        JET_COLUMNID columnidiColumn
+        JET_COLUMNID columnidcolumnid
+        JET_COLUMNID columnidcoltyp
+        JET_COLUMNID columnidCountry
+        JET_COLUMNID columnidLangid
+        JET_COLUMNID columnidCp
+        JET_COLUMNID columnidCollate
+        JET_COLUMNID columnidgrbitColumn
+        JET_COLUMNID columnidcolumnname
+        JET_COLUMNID columnidLCMapFlags
+
+    ctypedef struct JET_OBJECTLIST:
+        ESE_ULONG cbStruct
+        JET_TABLEID tableid
+        ESE_ULONG cRecord
+        JET_COLUMNID columnidcontainername
+        JET_COLUMNID columnidobjectname
+        JET_COLUMNID columnidobjtyp
+        JET_COLUMNID columniddtCreate
+        JET_COLUMNID columniddtUpdate
+        JET_COLUMNID columnidgrbit
+        JET_COLUMNID columnidflags
+        JET_COLUMNID columnidcRecord
+        JET_COLUMNID columnidcPage
+
+    ctypedef struct JET_OBJECTINFO:
+        ESE_ULONG cbStruct
+        JET_OBJTYP objtyp
+        double dtCreate
+        double dtUpdate
+        JET_GRBIT grbit
+        ESE_ULONG flags
+        ESE_ULONG cRecord
+        ESE_ULONG cPage
+
+    JET_ERR c_JetCreateIndexW "JetCreateIndexW"(
+        JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szIndexName, JET_GRBIT grbit,
+        const WCHAR *szKey, ESE_ULONG cbKey, ESE_ULONG lDensity)
+    JET_ERR c_JetCreateIndex2W "JetCreateIndex2W"(
+        JET_SESID sesid, JET_TABLEID tableid, JET_INDEXCREATE_W *pindexcreate,
+        ESE_ULONG cIndexCreate)
+    JET_ERR c_JetDeleteIndexW "JetDeleteIndexW"(
+        JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szIndexName)
+    JET_ERR c_JetSetCurrentIndexW "JetSetCurrentIndexW"(
+        JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szIndexName)
+    JET_ERR c_JetSetCurrentIndex2W "JetSetCurrentIndex2W"(
+        JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szIndexName, JET_GRBIT grbit)
+    JET_ERR c_JetSetCurrentIndex3W "JetSetCurrentIndex3W"(
+        JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szIndexName, JET_GRBIT grbit,
+        ESE_ULONG itagSequence)
+    JET_ERR c_JetGetCurrentIndexW "JetGetCurrentIndexW"(
+        JET_SESID sesid, JET_TABLEID tableid, WCHAR *szIndexName, ESE_ULONG cbIndexName)
+    JET_ERR c_JetGetTableIndexInfoW "JetGetTableIndexInfoW"(
+        JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szIndexName, void *pvResult,
+        ESE_ULONG cbResult, ESE_ULONG InfoLevel)
+    JET_ERR c_JetSetIndexRange "JetSetIndexRange"(
+        JET_SESID sesid, JET_TABLEID tableid, JET_GRBIT grbit)
+    JET_ERR c_JetIndexRecordCount "JetIndexRecordCount"(
+        JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG *pcrec, ESE_ULONG crecMax)
+    JET_ERR c_JetRetrieveKey "JetRetrieveKey"(
+        JET_SESID sesid, JET_TABLEID tableid, void *pvKey, ESE_ULONG cbMax,
+        ESE_ULONG *pcbActual, JET_GRBIT grbit)
+    JET_ERR c_JetGetBookmark "JetGetBookmark"(
+        JET_SESID sesid, JET_TABLEID tableid, void *pvBookmark, ESE_ULONG cbMax,
+        ESE_ULONG *pcbActual)
+    JET_ERR c_JetGotoBookmark "JetGotoBookmark"(
+        JET_SESID sesid, JET_TABLEID tableid, void *pvBookmark, ESE_ULONG cbBookmark)
+    JET_ERR c_JetGetRecordPosition "JetGetRecordPosition"(
+        JET_SESID sesid, JET_TABLEID tableid, JET_RECPOS *precpos, ESE_ULONG cbRecpos)
+    JET_ERR c_JetGotoPosition "JetGotoPosition"(
+        JET_SESID sesid, JET_TABLEID tableid, JET_RECPOS *precpos)
+    JET_ERR c_JetRetrieveColumns "JetRetrieveColumns"(
+        JET_SESID sesid, JET_TABLEID tableid, JET_RETRIEVECOLUMN *pretrievecolumn,
+        ESE_ULONG cretrievecolumn)
+    JET_ERR c_JetSetColumns "JetSetColumns"(
+        JET_SESID sesid, JET_TABLEID tableid, JET_SETCOLUMN *psetcolumn, ESE_ULONG csetcolumn)
+    JET_ERR c_JetEscrowUpdate "JetEscrowUpdate"(
+        JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID columnid, void *pv, ESE_ULONG cbMax,
+        void *pvOld, ESE_ULONG cbOldMax, ESE_ULONG *pcbOldActual, JET_GRBIT grbit)
+    JET_ERR c_JetAddColumnW "JetAddColumnW"(
+        JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szColumnName,
+        const JET_COLUMNDEF *pcolumndef, const void *pvDefault, ESE_ULONG cbDefault,
+        JET_COLUMNID *pcolumnid)
+    JET_ERR c_JetDeleteColumnW "JetDeleteColumnW"(
+        JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szColumnName)
+    JET_ERR c_JetDeleteColumn2W "JetDeleteColumn2W"(
+        JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szColumnName, const JET_GRBIT grbit)
+    JET_ERR c_JetRenameColumnW "JetRenameColumnW"(
+        JET_SESID sesid, JET_TABLEID tableid, const WCHAR *szName, const WCHAR *szNameNew,
+        JET_GRBIT grbit)
+    JET_ERR c_JetDeleteTableW "JetDeleteTableW"(
+        JET_SESID sesid, JET_DBID dbid, const WCHAR *szTableName)
+    JET_ERR c_JetRenameTableW "JetRenameTableW"(
+        JET_SESID sesid, JET_DBID dbid, const WCHAR *szName, const WCHAR *szNameNew)
+    JET_ERR c_JetGetColumnInfoW "JetGetColumnInfoW"(
+        JET_SESID sesid, JET_DBID dbid, const WCHAR *szTableName, const WCHAR *pColumnNameOrId,
+        void *pvResult, ESE_ULONG cbMax, ESE_ULONG InfoLevel)
+    JET_ERR c_JetGetObjectInfoW "JetGetObjectInfoW"(
+        JET_SESID sesid, JET_DBID dbid, JET_OBJTYP objtyp, const WCHAR *szContainerName,
+        const WCHAR *szObjectName, void *pvResult, ESE_ULONG cbMax, ESE_ULONG InfoLevel)
+    JET_ERR c_JetGetTableInfoW "JetGetTableInfoW"(
+        JET_SESID sesid, JET_TABLEID tableid, void *pvResult, ESE_ULONG cbMax,
+        ESE_ULONG InfoLevel)
+
 # Test-only hooks into libese (fault injection).  On Windows the header makes them report
 # "not available", so the same module compiles for both.
 cdef extern from "esent_testing.h" nogil:

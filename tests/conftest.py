@@ -72,6 +72,19 @@ def instance(tmp_path: pathlib.Path, instance_name: str) -> Iterator[esent.Insta
         yield inst
 
 
+@pytest.fixture
+def data_session(instance: esent.Instance) -> Iterator[esent.Session]:
+    """A session on a fresh instance, for the data API tests."""
+    with instance.session() as session:
+        yield session
+
+
+@pytest.fixture
+def data_db(data_session: esent.Session, tmp_path: pathlib.Path) -> esent.Database:
+    """A new, empty database in a fresh instance, for the data API tests."""
+    return data_session.create_database(tmp_path / "data.edb")
+
+
 # From shared/ese-samples/MANIFEST.md: page size, format revision (DaeUpdateMajor at 232) and
 # state (52); and from format facts §3 whether the log signature (108) is all zero ("Catalog1
 # and decompress_test have 0").

@@ -14,7 +14,7 @@ import pytest
 
 import esent
 from esent import ColumnType as T
-from esent import errors
+from esent import errors, jet
 
 ALL_TYPES = {
     "bit": (T.BIT, True),
@@ -163,25 +163,19 @@ def test_closing_parents_closes_children(instance: esent.Instance, tmp_path: pat
 
 
 @pytest.mark.contract
-def test_definitions_are_checked(session: esent.Session, tmp_path: pathlib.Path) -> None:
-    """Index key columns are a list; only primary indexes are supported so far (a clear
-    NotImplementedError, not a silent drop)."""
+def test_definitions_are_checked() -> None:
+    """Index key columns are a list; column options and defaults reach JET_COLUMNCREATE
+    (grbit, pvDefault / cbDefault) and index options JET_INDEXCREATE's grbit."""
     with pytest.raises(TypeError):
         esent.Index("pk", "+id", primary=True)
-    db = session.create_database(tmp_path / "d.edb")
-    with pytest.raises(NotImplementedError):
-        db.create_table("t", [esent.Column("id", T.LONG)], [esent.Index("ix", ["+id"])])
-
-
-@pytest.mark.libese
-def test_libese_refuses_unsupported_column_options(session: esent.Session,
-                                                   tmp_path: pathlib.Path) -> None:
-    """Column options libese lacks raise NotImplementedError instead of being ignored."""
-    if esent.ENGINE != "libese":
-        pytest.skip("libese only")
-    db = session.create_database(tmp_path / "d.edb")
-    with pytest.raises(NotImplementedError):
-        db.create_table("t", [esent.Column("id", T.LONG, autoincrement=True)])
+    column = esent.Column("n", T.LONG, autoincrement=True, multi_valued=True, version=False,
+                          escrow_update=True, default=7)
+    name, coltyp, cbmax, grbit, cp, default = column.as_create()
+    assert (name, coltyp, cbmax, cp, default) == ("n", jet.JET_coltypLong, 0, 0, b"\x07\0\0\0")
+    assert grbit == (jet.JET_bitColumnAutoincrement | jet.JET_bitColumnMultiValued
+                     | jet.JET_bitColumnEscrowUpdate)
+    index = esent.Index("ix", ["a", "-b"], unique=True, ignore_null=True)
+    assert index.as_create() == ("ix", "+a\0-b", jet.JET_bitIndexUnique | jet.JET_bitIndexIgnoreNull)
 
 
 @pytest.mark.libese

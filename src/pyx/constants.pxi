@@ -154,5 +154,66 @@ cdef extern from "esent_compat.h":
         JET_bitSetIntrinsicLV
         JET_bitRetrieveCopy
 
+        # the full data API (issue 5): column types and options, info levels, index grbits,
+        # moves, ranges, retrieval, escrow, schema changes
+        JET_errFeatureNotAvailable
+        JET_coltypUnsignedLongLong
+        JET_bitColumnUpdatable
+        JET_bitColumnMaybeNull
+        JET_bitColumnUserDefinedDefault
+        JET_bitColumnDeleteOnZero
+        JET_bitColumnCompressed
+        JET_ColInfoList
+        JET_ColInfoBase
+        JET_ColInfoListCompact
+        JET_ColInfoListSortColumnid
+        JET_IdxInfo
+        JET_IdxInfoList
+        JET_IdxInfoSpaceAlloc
+        JET_IdxInfoLangid
+        JET_IdxInfoCount
+        JET_IdxInfoVarSegMac
+        JET_IdxInfoIndexId
+        JET_IdxInfoKeyMost
+        JET_ObjInfo
+        JET_ObjInfoListNoStats
+        JET_ObjInfoList
+        JET_ObjInfoNoStats
+        JET_objtypNil
+        JET_objtypTable
+        JET_bitObjectSystem
+        JET_bitObjectTableFixedDDL
+        JET_TblInfo
+        JET_TblInfoName
+        JET_TblInfoDbid
+        JET_bitIndexEmpty
+        JET_bitIndexSortNullsHigh
+        JET_bitIndexUnicode
+        JET_bitIndexTuples
+        JET_bitIndexTupleLimits
+        JET_bitIndexCrossProduct
+        JET_bitIndexKeyMost
+        JET_bitIndexDisallowTruncation
+        JET_bitIndexNestedTable
+        JET_bitIndexDotNetGuid
+        JET_bitNoMove
+        JET_bitCheckUniqueness
+        JET_bitRangeInclusive
+        JET_bitRangeUpperLimit
+        JET_bitRangeInstantDuration
+        JET_bitRangeRemove
+        JET_bitRetrieveFromIndex
+        JET_bitRetrieveFromPrimaryBookmark
+        JET_bitRetrieveTag
+        JET_bitRetrieveNull
+        JET_bitRetrieveIgnoreDefault
+        JET_bitSetAppendLV
+        JET_bitSetOverwriteLV
+        JET_bitSetSizeLV
+        JET_bitEscrowNoRollback
+        JET_bitDeleteColumnIgnoreTemplateColumns
+        JET_cbKeyMostMin
+        JET_ccolKeyMost
+
 #: JetMove's cRow for "the first record": C's (0x80000000) passed as a signed 32-bit long.
 JET_MoveFirst = -0x80000000

@@ -141,7 +141,9 @@ def JetCreateTableColumnIndex2(JET_SESID sesid, JET_DBID dbid, table_name, colum
                                JET_GRBIT grbit=0):
     """Create a table with its columns and indexes in one call (JET_TABLECREATE2).
 
-    ``columns``: a sequence of ``(name, coltyp, cbMax, grbit, cp)``.  ``indexes``: a sequence of
+    ``columns``: a sequence of ``(name, coltyp, cbMax, grbit, cp)`` or ``(name, coltyp,
+    cbMax, grbit, cp, default)`` with ``default`` the default value's stored bytes (pvDefault /
+    cbDefault; None for none).  ``indexes``: a sequence of
     ``(name, key, grbit)`` where ``key`` is ESENT's key string without the terminators, its
     columns separated by NUL, e.g. ``"+id\\0-when"`` (a list of such strings is joined).
     Returns ``(tableid, columnids)``: the new table open on this session (close it with
@@ -168,7 +170,13 @@ def JetCreateTableColumnIndex2(JET_SESID sesid, JET_DBID dbid, table_name, colum
         tc.ulDensity = density
         tc.grbit = grbit
         for i in range(ncol):
-            name, coltyp, cbmax, cgrbit, cp = columns[i]
+            spec = tuple(columns[i])
+            name, coltyp, cbmax, cgrbit, cp = spec[:5]
+            if len(spec) > 5 and spec[5] is not None:
+                w = bytes(spec[5])
+                keep.append(w)
+                cols[i].pvDefault = <void *><const char *>w
+                cols[i].cbDefault = len(w)
             w = to_wide(name, "column name")
             keep.append(w)
             cols[i].cbStruct = sizeof(JET_COLUMNCREATE_W)

@@ -33,33 +33,34 @@ def JetCloseTable(JET_SESID sesid, JET_TABLEID tableid):
 
 def JetGetTableColumnInfo(JET_SESID sesid, JET_TABLEID tableid, column,
                           ESE_ULONG InfoLevel=JET_ColInfo):
-    """A column's definition (JET_COLUMNDEF) as a dict.
+    """Facts about a column of an open table, or about all of them.
 
-    ``column`` is the column's name with JET_ColInfo, its JET_COLUMNID with JET_ColInfoByColid.
-    Keys: ``columnid``, ``coltyp``, ``wCountry``, ``langid``, ``cp``, ``wCollate``, ``cbMax``,
-    ``grbit``.
+    JET_ColInfo (``column`` a name) or JET_ColInfoByColid (``column`` a JET_COLUMNID): the
+    column's JET_COLUMNDEF as a dict: ``columnid``, ``coltyp``, ``wCountry``, ``langid``,
+    ``cp``, ``wCollate``, ``cbMax``, ``grbit``.  JET_ColInfoBase: JET_COLUMNBASE's fields
+    (``szBaseTableName`` and ``szBaseColumnName`` as str).  JET_ColInfoList,
+    JET_ColInfoListCompact, JET_ColInfoListSortColumnid (``column`` None): JET_COLUMNLIST's
+    fields: ``tableid`` is a temporary table with one row per column (read it with JetMove and
+    JetRetrieveColumn, close it with JetCloseTable), ``cRecord`` its row count and
+    ``columnid...`` the columnids of its columns.
     """
-    cdef JET_COLUMNDEF info
+    cdef _ColumnInfoBuffer out = _ColumnInfoBuffer()
     cdef JET_COLUMNID colid = 0
     cdef bytes wname = None
-    cdef const WCHAR *pname
+    cdef const WCHAR *pname = NULL
+    cdef ESE_ULONG cb = 0
+    cdef void *pv = out.prepare(InfoLevel, &cb)
     cdef JET_ERR err
-    memset(&info, 0, sizeof(info))
-    info.cbStruct = sizeof(info)
     if InfoLevel == JET_ColInfoByColid:
         colid = column
         pname = <const WCHAR *>&colid
-    else:
+    elif column is not None:
         wname = to_wide(column, "column")
         pname = wide_ptr(wname)
     with nogil:
-        err = c_JetGetTableColumnInfoW(sesid, tableid, pname, &info, sizeof(info), InfoLevel)
+        err = c_JetGetTableColumnInfoW(sesid, tableid, pname, pv, cb, InfoLevel)
     check(err, "JetGetTableColumnInfo")
-    return {
-        "columnid": info.columnid, "coltyp": info.coltyp, "wCountry": info.wCountry,
-        "langid": info.langid, "cp": info.cp, "wCollate": info.wCollate,
-        "cbMax": info.cbMax, "grbit": info.grbit,
-    }
+    return out.result()
 
 
 def JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG prep):
@@ -71,20 +72,29 @@ def JetPrepareUpdate(JET_SESID sesid, JET_TABLEID tableid, ESE_ULONG prep):
 
 
 def JetSetColumn(JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID columnid, data,
-                 JET_GRBIT grbit=0):
+                 JET_GRBIT grbit=0, itagSequence=None):
     """Set a column of the prepared update.  ``data`` is bytes-like; None (or empty bytes
-    without JET_bitSetZeroLength) sets NULL."""
+    without JET_bitSetZeroLength) sets NULL.  ``itagSequence`` (multi-valued columns, through
+    JET_SETINFO): 0 adds a value, n replaces (or with None deletes) the n-th value; None
+    leaves JET_SETINFO out (the first value)."""
     cdef const unsigned char[::1] view
     cdef const void *pv = NULL
     cdef ESE_ULONG cb = 0
+    cdef JET_SETINFO info
+    cdef JET_SETINFO *pinfo = NULL
     cdef JET_ERR err
     if data is not None:
         view = data
         cb = view.shape[0]
         if cb:
             pv = &view[0]
+    if itagSequence is not None:
+        memset(&info, 0, sizeof(info))
+        info.cbStruct = sizeof(info)
+        info.itagSequence = itagSequence
+        pinfo = &info
     with nogil:
-        err = c_JetSetColumn(sesid, tableid, columnid, pv, cb, grbit, NULL)
+        err = c_JetSetColumn(sesid, tableid, columnid, pv, cb, grbit, pinfo)
     check(err, "JetSetColumn")
 
 
@@ -96,7 +106,7 @@ def JetUpdate(JET_SESID sesid, JET_TABLEID tableid):
     with nogil:
         err = c_JetUpdate(sesid, tableid, bookmark, _BOOKMARK_MOST, &cb)
     check(err, "JetUpdate")
-    return bookmark[:min(cb, _BOOKMARK_MOST)]
+    return bookmark[:min(cb, <ESE_ULONG>_BOOKMARK_MOST)]
 
 
 def JetDelete(JET_SESID sesid, JET_TABLEID tableid):
@@ -108,23 +118,31 @@ def JetDelete(JET_SESID sesid, JET_TABLEID tableid):
 
 
 def JetRetrieveColumn(JET_SESID sesid, JET_TABLEID tableid, JET_COLUMNID columnid,
-                      JET_GRBIT grbit=0):
+                      JET_GRBIT grbit=0, itagSequence=None):
     """A column of the current record as bytes, or None when it is NULL.
 
     The whole value is returned: when the first buffer is too small (JET_wrnBufferTruncated)
     the call is repeated with the size the engine reported.  JET_wrnColumnNull is still what
-    ``get_last_warning`` reports for a NULL.
+    ``get_last_warning`` reports for a NULL.  ``itagSequence`` (through JET_RETINFO) picks the
+    n-th value of a multi-valued column (1 is the first); None leaves JET_RETINFO out.
     """
     cdef ESE_ULONG size = _RETRIEVE_FIRST_TRY
     cdef ESE_ULONG actual = 0
     cdef bytearray buf
     cdef char *p
+    cdef JET_RETINFO info
+    cdef JET_RETINFO *pinfo = NULL
     cdef JET_ERR err
+    if itagSequence is not None:
+        memset(&info, 0, sizeof(info))
+        info.cbStruct = sizeof(info)
+        info.itagSequence = itagSequence
+        pinfo = &info
     while True:
         buf = bytearray(size)
         p = buf
         with nogil:
-            err = c_JetRetrieveColumn(sesid, tableid, columnid, p, size, &actual, grbit, NULL)
+            err = c_JetRetrieveColumn(sesid, tableid, columnid, p, size, &actual, grbit, pinfo)
         check(err, "JetRetrieveColumn")
         if err == 1004:  # JET_wrnColumnNull
             return None
