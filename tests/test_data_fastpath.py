@@ -55,9 +55,11 @@ def test_insert_many_then_get_and_scan(table: esent.Table) -> None:
 
 
 def test_rows_as_tuples_and_tuple_input(table: esent.Table) -> None:
-    """A tuple row is every column's value in column order, in and out."""
-    table.insert_many([(1, "a", 0.5, b"x"), (2, None, None, None)])
-    assert list(table.rows(as_tuple=True)) == [(1, "a", 0.5, b"x"), (2, None, None, None)]
+    """A tuple row is every column's value in ``table.columns`` order (the columnid order the
+    catalog lists: fixed columns, then variable, then tagged), in and out."""
+    assert list(table.columns) == ["id", "score", "name", "blob"]
+    table.insert_many([(1, 0.5, "a", b"x"), (2, None, None, None)])
+    assert list(table.rows(as_tuple=True)) == [(1, 0.5, "a", b"x"), (2, None, None, None)]
     with pytest.raises(ValueError, match="4 values"):
         table.insert((3, "short"))
 

@@ -45,7 +45,7 @@ def test_open_by_name_discovers_columns(db: esent.Database, tmp_path: pathlib.Pa
     with esent.Instance(f"schema2-{os.getpid()}", system_path=tmp_path / "sys2") as inst:
         with inst.session() as session:
             t = session.attach_database(path).table("t")
-            assert list(t.columns) == ["id", "label", "n"]
+            assert list(t.columns) == ["id", "n", "label"]  # columnid order: fixed, then variable
             assert t.columns["label"].code_page == 1252
             assert t.key_columns == ("id",)
             assert t.get(1) == {"id": 1, "label": "one", "n": 2**64 - 1}

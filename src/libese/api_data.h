@@ -276,6 +276,8 @@ JET_ERR api_list_table_retrieve(api_list_table *lt, JET_COLUMNID columnid, void 
                                 ESE_ULONG cbData, ESE_ULONG *pcbActual, JET_RETINFO *pretinfo);
 /* JetCloseTable of a list table: JET_errInvalidTableId when it is none of the session's. */
 JET_ERR api_list_table_close(JET_SESID sesid, JET_TABLEID tableid);
+/* UTF-16LE bytes of an ASCII catalog name for a list table's Text column (buf: 128 bytes). */
+uint32_t api_utf16_name(const char *name, uint8_t *buf);
 /* JetEndSession (api_session_end_locked): free the session's lists; g_engine.lock held. */
 void api_list_session_end_locked(JET_SESID sesid);
 

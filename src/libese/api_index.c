@@ -281,11 +281,114 @@ static JET_ERR put_ushort(void *pv, ESE_ULONG cb, uint32_t v)
     return JET_errSuccess;
 }
 
+/* The columns of the JET_INDEXLIST temporary table, in the structure's order. */
+enum {
+    IL_NAME, IL_GRBIT_INDEX, IL_CKEY, IL_CENTRY, IL_CPAGE, IL_CCOLUMN, IL_ICOLUMN, IL_COLUMNID,
+    IL_COLTYP, IL_COUNTRY, IL_LANGID, IL_CP, IL_COLLATE, IL_GRBIT_COLUMN, IL_COLUMN_NAME,
+    IL_LCMAP_FLAGS, IL_COUNT
+};
+
+/* ESENT's JET_INDEXLIST key-column flag (JET_bitKeyDescending). */
+#define INDEXLIST_KEY_DESCENDING 0x00000001u
+
+/* "JetGetTableIndexInfo Function", JET_IdxInfo / JET_IdxInfoList: a temporary table with one
+ * row per key column of every index (only `only`'s when it names one), in index order, then
+ * key-column order.  cKey / cEntry / cPage are statistics ESENT fills from JetComputeStats;
+ * libese keeps none and gives 0 (docs/contract/indexes.md). */
+static JET_ERR index_list(api_table *tb, const char *only, JET_INDEXLIST *out)
+{
+    static const api_list_column cols[IL_COUNT] = {
+        [IL_NAME] = {JET_coltypText, JET_CP_UNICODE},
+        [IL_GRBIT_INDEX] = {JET_coltypLong, 0},
+        [IL_CKEY] = {JET_coltypLong, 0},
+        [IL_CENTRY] = {JET_coltypLong, 0},
+        [IL_CPAGE] = {JET_coltypLong, 0},
+        [IL_CCOLUMN] = {JET_coltypLong, 0},
+        [IL_ICOLUMN] = {JET_coltypLong, 0},
+        [IL_COLUMNID] = {JET_coltypLong, 0},
+        [IL_COLTYP] = {JET_coltypLong, 0},
+        [IL_COUNTRY] = {JET_coltypShort, 0},
+        [IL_LANGID] = {JET_coltypShort, 0},
+        [IL_CP] = {JET_coltypShort, 0},
+        [IL_COLLATE] = {JET_coltypShort, 0},
+        [IL_GRBIT_COLUMN] = {JET_coltypLong, 0},
+        [IL_COLUMN_NAME] = {JET_coltypText, JET_CP_UNICODE},
+        [IL_LCMAP_FLAGS] = {JET_coltypLong, 0},
+    };
+    api_list_table *lt = NULL;
+    JET_ERR err = api_list_table_create(tb->sesid, cols, IL_COUNT, &lt);
+    bool found = !only;
+    for (size_t i = 0; err >= 0 && i < table_index_count(tb->t); i++) {
+        const db_index_info *ix = table_index_at(tb->t, i);
+        if (!ix->name || (only && strcmp(only, ix->name) != 0))
+            continue;
+        found = true;
+        uint8_t wname[128], wcol[128];
+        uint32_t cb_name = api_utf16_name(ix->name, wname);
+        uint32_t grbit = ix->grbit, zero = 0, ccolumn = ix->key_count;
+        uint32_t lcmap = 0x00030401u; /* ESENT's default LCMapFlags (key.h) */
+        uint16_t country = 0, langid = (uint16_t)(ix->lcid ? ix->lcid : 1033), collate = 0;
+        for (uint32_t k = 0; err >= 0 && k < ix->key_count; k++) {
+            const db_column *c = table_column_by_fid(tb->t, ix->fids[k]);
+            if (!c) {
+                err = JET_errDatabaseCorrupted; /* the catalog names a column it lacks */
+                break;
+            }
+            uint32_t icolumn = k, columnid = c->fid, coltyp = (uint32_t)c->coltyp;
+            uint32_t grbit_column = ix->segments[k].descending ? INDEXLIST_KEY_DESCENDING : 0;
+            uint16_t cp = record_coltyp_is_text(c->coltyp) ? c->code_page : 0;
+            uint32_t cb_col = api_utf16_name(c->name, wcol);
+            const api_list_value v[IL_COUNT] = {
+                [IL_NAME] = {wname, cb_name},
+                [IL_GRBIT_INDEX] = {&grbit, 4},
+                [IL_CKEY] = {&zero, 4},
+                [IL_CENTRY] = {&zero, 4},
+                [IL_CPAGE] = {&zero, 4},
+                [IL_CCOLUMN] = {&ccolumn, 4},
+                [IL_ICOLUMN] = {&icolumn, 4},
+                [IL_COLUMNID] = {&columnid, 4},
+                [IL_COLTYP] = {&coltyp, 4},
+                [IL_COUNTRY] = {&country, 2},
+                [IL_LANGID] = {&langid, 2},
+                [IL_CP] = {&cp, 2},
+                [IL_COLLATE] = {&collate, 2},
+                [IL_GRBIT_COLUMN] = {&grbit_column, 4},
+                [IL_COLUMN_NAME] = {wcol, cb_col},
+                [IL_LCMAP_FLAGS] = {&lcmap, 4},
+            };
+            err = api_list_table_append_row(lt, v);
+        }
+    }
+    if (err >= 0 && !found)
+        err = JET_errIndexNotFound;
+    if (err < 0) {
+        api_list_table_discard(lt);
+        return err;
+    }
+    uint32_t rows = (uint32_t)api_list_table_row_count(lt);
+    JET_TABLEID tableid;
+    if ((err = api_list_table_open(lt, &tableid)) < 0)
+        return err;
+    memset(out, 0, sizeof *out);
+    out->cbStruct = sizeof *out;
+    out->tableid = tableid;
+    out->cRecord = rows;
+    JET_COLUMNID *ids[IL_COUNT] = {
+        &out->columnidindexname, &out->columnidgrbitIndex, &out->columnidcKey,
+        &out->columnidcEntry, &out->columnidcPage, &out->columnidcColumn, &out->columnidiColumn,
+        &out->columnidcolumnid, &out->columnidcoltyp, &out->columnidCountry,
+        &out->columnidLangid, &out->columnidCp, &out->columnidCollate,
+        &out->columnidgrbitColumn, &out->columnidcolumnname, &out->columnidLCMapFlags,
+    };
+    for (size_t k = 0; k < IL_COUNT; k++)
+        *ids[k] = API_LIST_COLUMNID(k);
+    return JET_errSuccess;
+}
+
 /* "JetGetTableIndexInfo Function", the levels that are numbers: JET_IdxInfoCount (ULONG, the
  * table's indexes), JET_IdxInfoSpaceAlloc (ULONG density), JET_IdxInfoLangid / LCID (ULONG, or
  * USHORT with a 2-byte buffer), JET_IdxInfoVarSegMac and JET_IdxInfoKeyMost (USHORT).  NULL or
- * "" names the current index.  The list levels (JET_IdxInfo, JET_IdxInfoList) build a temporary
- * table: not here (the lead wires them over table_index_at). */
+ * "" names the current index.  The list levels (JET_IdxInfo, JET_IdxInfoList): index_list. */
 JET_ERR JET_API JetGetTableIndexInfoW(JET_SESID sesid, JET_TABLEID tableid,
                                       const WCHAR *szIndexName, void *pvResult,
                                       ESE_ULONG cbResult, ESE_ULONG InfoLevel)
@@ -298,6 +401,16 @@ JET_ERR JET_API JetGetTableIndexInfoW(JET_SESID sesid, JET_TABLEID tableid,
         return JET_errInvalidParameter;
     if (InfoLevel == JET_IdxInfoCount)
         return put_ulong(pvResult, cbResult, (uint32_t)table_index_count(tb->t));
+    if (InfoLevel == JET_IdxInfo || InfoLevel == JET_IdxInfoList) {
+        if (cbResult < sizeof(JET_INDEXLIST))
+            return JET_errBufferTooSmall;
+        char *only = NULL;
+        if (szIndexName && szIndexName[0] && !(only = utf16_to_utf8(szIndexName, &err)))
+            return err;
+        err = index_list(tb, only, pvResult);
+        osal_free(only);
+        return err;
+    }
     const db_index_info *ix = db_cursor_index(tb->cursor);
     if (szIndexName && szIndexName[0]) {
         char *name = utf16_to_utf8(szIndexName, &err);
@@ -321,10 +434,8 @@ JET_ERR JET_API JetGetTableIndexInfoW(JET_SESID sesid, JET_TABLEID tableid,
     case JET_IdxInfoVarSegMac:
     case JET_IdxInfoKeyMost:
         return put_ushort(pvResult, cbResult, ix->kidx.key_most ? ix->kidx.key_most : 255);
-    case JET_IdxInfo:
-    case JET_IdxInfoList:
     case JET_IdxInfoIndexId:
-        return JET_errFeatureNotAvailable; /* list levels: the temp-table facility */
+        return JET_errFeatureNotAvailable; /* libese has no JET_INDEXID */
     default:
         return JET_errInvalidParameter;
     }

@@ -105,8 +105,8 @@ static int compare_names(const char *p, const char *q)
     }
 }
 
-/* UTF-16LE bytes of an ASCII name (buf holds 2 * 64 bytes). */
-static uint32_t utf16_bytes(const char *name, uint8_t *buf)
+/* UTF-16LE bytes of an ASCII name (buf holds 2 * 64 bytes): the list tables' Text columns. */
+uint32_t api_utf16_name(const char *name, uint8_t *buf)
 {
     uint32_t n = 0;
     for (; name[n] && n < 64; n++) {
@@ -156,7 +156,7 @@ static JET_ERR column_list(JET_SESID sesid, ese_table *t, uint32_t level, JET_CO
     api_list_table *lt = NULL;
     JET_ERR err = api_list_table_create(sesid, cols, CL_COUNT, &lt);
     uint8_t wtable[128], wcol[128];
-    uint32_t cb_table = utf16_bytes(table_name(t), wtable);
+    uint32_t cb_table = api_utf16_name(table_name(t), wtable);
     for (size_t i = 0; i < n && err >= 0; i++) {
         const db_column *c = order[i];
         JET_COLUMNDEF def;
@@ -164,7 +164,7 @@ static JET_ERR column_list(JET_SESID sesid, ese_table *t, uint32_t level, JET_CO
         uint32_t order_no = (uint32_t)i, colid = def.columnid, coltyp = (uint32_t)def.coltyp;
         uint16_t country = def.wCountry, langid = def.langid, cp = def.cp, collate = 0;
         uint32_t cbmax = def.cbMax, grbit = def.grbit;
-        uint32_t cb_col = utf16_bytes(c->name, wcol);
+        uint32_t cb_col = api_utf16_name(c->name, wcol);
         api_list_value v[CL_COUNT] = {
             [CL_PRESENTATION_ORDER] = {&order_no, 4},
             [CL_NAME] = {wcol, cb_col},
@@ -337,7 +337,7 @@ enum {
 static JET_ERR object_row(api_list_table *lt, const char *name, const JET_OBJECTINFO *oi)
 {
     uint8_t wname[128];
-    uint32_t cb_name = utf16_bytes(name, wname);
+    uint32_t cb_name = api_utf16_name(name, wname);
     api_list_value v[OL_COUNT] = {
         [OL_CONTAINER] = {NULL, 0},
         [OL_NAME] = {wname, cb_name},

@@ -285,6 +285,7 @@ cdef struct _Col:
     unsigned long coltyp
     unsigned short cp
     bint multi
+    bint given      # the row being written names this column (an empty list clears it)
     # retrieve buffer
     unsigned char *buf
     ESE_ULONG cap
@@ -418,6 +419,7 @@ cdef class RowCodec:
         return 0
 
     cdef int _add_column(self, Py_ssize_t i, object value, bint replace) except -1:
+        self.cols[i].given = True
         if not self.cols[i].multi:
             if value is None and not replace:
                 return 0   # an insert leaves it NULL (or at its default)
@@ -436,6 +438,8 @@ cdef class RowCodec:
         cdef Py_ssize_t i, found = 0
         self.nsets = 0
         del self.keep[:]
+        for i in range(self.ncols):
+            self.cols[i].given = False
         if isinstance(row, dict):
             for i in range(self.ncols):
                 value = (<dict>row).get(self.names[i], _MISSING)
@@ -503,20 +507,15 @@ cdef class RowCodec:
 
     cdef JET_ERR _clear_multi(self, JET_SESID sesid, JET_TABLEID tableid) noexcept nogil:
         """Before a replace: delete every value of the multi-valued columns being set."""
-        cdef Py_ssize_t i, j
+        cdef Py_ssize_t i
         cdef ESE_ULONG count, actual
         cdef JET_RETINFO ri
         cdef JET_SETINFO si
         cdef JET_ERR err
-        cdef bint touched
         for i in range(self.ncols):
             if not self.cols[i].multi:
                 continue
-            touched = False
-            for j in range(self.nsets):
-                if self.sets[j].columnid == self.cols[i].columnid:
-                    touched = True
-            if not touched:
+            if not self.cols[i].given:
                 continue
             count = 0
             while True:

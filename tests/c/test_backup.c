@@ -26,6 +26,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "checkpointer.h"
 #include "backup.h"
 #include "check.h"
 #include "eseformat.h"
@@ -1165,12 +1166,18 @@ int main(void)
     test_term_during_reads();
     test_writer_during_backup();
     test_page_verification();
+    /* These count logs and arm process-wide write faults: a background checkpoint round (its
+     * log and checkpoint writes) must not take the fault or roll the log meanwhile. */
+    checkpointer_set_background(false);
     test_log_verification();
+    checkpointer_set_background(true);
     test_truncation_and_header_info();
     test_term_and_stop_service();
     test_recovery_after_backup();
+    checkpointer_set_background(false);
     test_faults();
     test_term_keeps_checkpoint_after_failed_close();
+    checkpointer_set_background(true);
     support_remove_tree(g_root);
     return check_summary();
 }
