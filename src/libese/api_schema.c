@@ -291,7 +291,7 @@ JET_ERR JET_API JetGetColumnInfoW(JET_SESID sesid, JET_DBID dbid, const WCHAR *s
                                   ESE_ULONG cbMax, ESE_ULONG InfoLevel)
 {
     api_db *adb;
-    ese_table *t;
+    ese_table *t = NULL;
     JET_ERR err = api_dbid_database(sesid, dbid, &adb);
     if (err < 0 || (err = table_named(adb, szTableName, &t)) < 0)
         return err;
@@ -450,7 +450,7 @@ JET_ERR JET_API JetGetObjectInfoW(JET_SESID sesid, JET_DBID dbid, JET_OBJTYP obj
             return JET_errInvalidParameter;
         if (cbMax < sizeof(JET_OBJECTINFO))
             return JET_errBufferTooSmall;
-        ese_table *t;
+        ese_table *t = NULL;
         if ((err = table_named(adb, szObjectName, &t)) < 0)
             return err;
         JET_OBJECTINFO oi;
@@ -530,7 +530,7 @@ static JET_ERR idle_table(JET_SESID sesid, JET_DBID dbid, const WCHAR *wname, ap
 JET_ERR JET_API JetDeleteTableW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szTableName)
 {
     api_db *adb;
-    ese_table *t;
+    ese_table *t = NULL;
     JET_ERR err = idle_table(sesid, dbid, szTableName, &adb, &t);
     if (err < 0)
         return err;
@@ -543,7 +543,7 @@ JET_ERR JET_API JetRenameTableW(JET_SESID sesid, JET_DBID dbid, const WCHAR *szN
                                 const WCHAR *szNameNew)
 {
     api_db *adb;
-    ese_table *t;
+    ese_table *t = NULL;
     if (!szNameNew)
         return JET_errInvalidParameter;
     JET_ERR err = idle_table(sesid, dbid, szName, &adb, &t);

@@ -452,7 +452,7 @@ static JET_ERR ctx_grow(space_ctx *ctx, uint32_t want, space_extent *pgot)
     if (ctx->header.pgno_parent == 0) {
         err = root_grow(ctx, cpg, pgot);
     } else {
-        uint32_t first;
+        uint32_t first = 0;
         err = alloc_extent_at(ctx->store, ctx->header.pgno_parent, cpg, &first, ctx->depth + 1);
         pgot->first = first;
         pgot->last = first + cpg - 1;

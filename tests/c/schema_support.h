@@ -107,32 +107,4 @@ static inline JET_ERR make_table(env *e, const char *name, const col_spec *cols,
     return err;
 }
 
-/* A Long/Short/Text value of the current row of a list table. */
-static inline uint32_t list_u32(JET_SESID ses, JET_TABLEID t, JET_COLUMNID c)
-{
-    uint32_t v = 0xFFFFFFFF;
-    ESE_ULONG cb = 0;
-    JET_ERR err = JetRetrieveColumn(ses, t, c, &v, sizeof v, &cb, 0, NULL);
-    return err == JET_errSuccess && cb == 4 ? v : 0xFFFFFFFF;
-}
-
-static inline uint16_t list_u16(JET_SESID ses, JET_TABLEID t, JET_COLUMNID c)
-{
-    uint16_t v = 0xFFFF;
-    ESE_ULONG cb = 0;
-    JET_ERR err = JetRetrieveColumn(ses, t, c, &v, sizeof v, &cb, 0, NULL);
-    return err == JET_errSuccess && cb == 2 ? v : 0xFFFF;
-}
-
-static inline void list_text(JET_SESID ses, JET_TABLEID t, JET_COLUMNID c, char *out, size_t cb_out)
-{
-    WCHAR w[300];
-    ESE_ULONG cb = 0;
-    out[0] = 0;
-    if (JetRetrieveColumn(ses, t, c, w, sizeof w - sizeof(WCHAR), &cb, 0, NULL) != JET_errSuccess)
-        return;
-    w[cb / 2] = 0;
-    support_narrow(w, out, cb_out);
-}
-
 #endif /* ESENT_TESTS_SCHEMA_SUPPORT_H */

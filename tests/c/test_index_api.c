@@ -11,6 +11,7 @@
 #include <unistd.h>
 
 #include "check.h"
+#include "fault.h"
 #include "esent.h"
 #include "support.h"
 
@@ -464,6 +465,62 @@ static void test_crash_recovery(void)
     g_ses = saved;
 }
 
+/* jetgettableindexinfo-function, jet-indexlist-structure: JET_IdxInfoList is a list table with
+ * one row per key column of every index (JET_IdxInfo with a name: that index's rows only);
+ * grbitColumn says JET_bitKeyDescending; the list table moves and closes like any table. */
+static void test_index_list(void)
+{
+    JET_TABLEID t = make_table("T5");
+    ESE_ULONG cb;
+    const WCHAR *key = key_of("+Val|-Name|", &cb);
+    CHECK_ERR(JetCreateIndexW(g_ses, t, W("ByValName"), 0, key, cb, 100), JET_errSuccess);
+    JET_INDEXLIST il;
+    CHECK_ERR(JetGetTableIndexInfoW(g_ses, t, NULL, &il, sizeof il - 1, JET_IdxInfoList),
+              JET_errBufferTooSmall);
+    CHECK_ERR(JetGetTableIndexInfoW(g_ses, t, NULL, &il, sizeof il, JET_IdxInfoList),
+              JET_errSuccess);
+    CHECK(il.cbStruct == sizeof il && il.cRecord == 3);
+    char seen[200] = "";
+    JET_ERR err = JetMove(g_ses, il.tableid, JET_MoveFirst, 0);
+    for (; err == JET_errSuccess; err = JetMove(g_ses, il.tableid, JET_MoveNext, 0)) {
+        char index[80], column[80], row[200];
+        list_text(g_ses, il.tableid, il.columnidindexname, index, sizeof index);
+        list_text(g_ses, il.tableid, il.columnidcolumnname, column, sizeof column);
+        snprintf(row, sizeof row, "%s:%u/%u:%c%s:%u ", index,
+                 list_u32(g_ses, il.tableid, il.columnidiColumn),
+                 list_u32(g_ses, il.tableid, il.columnidcColumn),
+                 list_u32(g_ses, il.tableid, il.columnidgrbitColumn) & 1 ? '-' : '+', column,
+                 list_u32(g_ses, il.tableid, il.columnidcoltyp));
+        strncat(seen, row, sizeof seen - strlen(seen) - 1);
+    }
+    CHECK_ERR(err, JET_errNoCurrentRecord);
+    CHECK(strcmp(seen, "pk:0/1:+Id:4 ByValName:0/2:+Val:4 ByValName:1/2:-Name:10 ") == 0);
+    if (strcmp(seen, "pk:0/1:+Id:4 ByValName:0/2:+Val:4 ByValName:1/2:-Name:10 ") != 0)
+        fprintf(stderr, "index list: %s\n", seen);
+    CHECK_ERR(JetCloseTable(g_ses, il.tableid), JET_errSuccess);
+    CHECK_ERR(JetGetTableIndexInfoW(g_ses, t, W("ByValName"), &il, sizeof il, JET_IdxInfo),
+              JET_errSuccess);
+    CHECK(il.cRecord == 2);
+    CHECK_ERR(JetCloseTable(g_ses, il.tableid), JET_errSuccess);
+    CHECK_ERR(JetGetTableIndexInfoW(g_ses, t, W("Nope"), &il, sizeof il, JET_IdxInfo),
+              JET_errIndexNotFound);
+    /* every allocation of the list can fail: the call fails cleanly, then succeeds */
+    int failures = 0;
+    for (uint64_t nth = 1; nth < 1000; nth++) {
+        fault_reset();
+        fault_arm(FAULT_ALLOC, nth, FAULT_AS_EIO);
+        err = JetGetTableIndexInfoW(g_ses, t, NULL, &il, sizeof il, JET_IdxInfoList);
+        fault_reset();
+        if (err == JET_errSuccess)
+            break;
+        CHECK_ERR(err, JET_errOutOfMemory);
+        failures++;
+    }
+    CHECK(failures > 0);
+    CHECK_ERR(JetCloseTable(g_ses, il.tableid), JET_errSuccess);
+    CHECK_ERR(JetCloseTable(g_ses, t), JET_errSuccess);
+}
+
 int main(void)
 {
     if (support_make_root(g_folder, sizeof g_folder, "index-api") != 0)
@@ -477,6 +534,7 @@ int main(void)
     test_seek_update_delete();
     test_create_table_with_indexes();
     test_reattach();
+    test_index_list();
     CHECK_ERR(JetEndSession(g_ses, 0), JET_errSuccess);
     CHECK_ERR(JetTerm2(g_inst, 0), JET_errSuccess);
     support_remove_tree(g_folder);
