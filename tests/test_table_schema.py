@@ -79,10 +79,16 @@ def test_add_delete_rename_column(db: esent.Database) -> None:
     assert t.get(1)["points"] == 1.5 and "score" not in t.columns
     t.delete_column("label")
     assert "label" not in t.get(1)
-    with pytest.raises(errors.EsentError):
+    with pytest.raises(errors.ColumnInUseError):  # a primary-key column
         t.delete_column("id")
+    t.create_index(esent.Index("by_n", ["+n"]))
+    with pytest.raises(errors.ColumnInUseError):  # a secondary index's key column
+        t.delete_column("n")
+    t.delete_index("by_n")
+    t.delete_column("n")
+    assert "n" not in t.columns and t.get(1) == {"id": 1, "points": 1.5, "flag": False}
     with pytest.raises(errors.ColumnDuplicateError):
-        t.add_column(esent.Column("n", T.LONG))
+        t.add_column(esent.Column("points", T.LONG))
 
 
 def test_jet_table_and_object_info(db: esent.Database) -> None:
