@@ -41,8 +41,8 @@ import esent
 pytestmark = pytest.mark.libese
 
 ROWS = int(os.environ.get("ESENT_READER_ROWS", "100000"))
-#: Every page size libese writes (ESENT's 2 KiB pages, a Windows XP-era size, are refused by
-#: libese's JET_paramDatabasePageSize: a documented gap).
+#: Every page size ESE takes: 4 to 32 KiB (its source refuses 2 KiB, which an old documentation
+#: page still lists: docs/contract/first-slice.md, DatabasePageSize).
 PAGE_SIZES = [4096, 8192, 16384, 32768]
 T = esent.ColumnType
 
