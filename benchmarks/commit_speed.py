@@ -120,8 +120,7 @@ def esent_rate(folder: pathlib.Path, threads: int, seconds: float, name: str,
                     table = own.create_database(folder / f"rows-{index}.edb").create_table(
                         "rows", ROW_COLUMNS, ROW_INDEXES)
                 else:
-                    table = own.open_database(path).table("rows", columns=["id", "payload"],
-                                                          key=["id"])
+                    table = own.open_database(path).table("rows")
                 payload = bytes([index + 1]) * PAYLOAD_SIZE
                 if lazy:
                     def insert(i: int) -> None:

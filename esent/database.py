@@ -3,8 +3,7 @@
 from __future__ import annotations
 
 import os
-import threading
-from typing import TYPE_CHECKING, Iterable, Sequence
+from typing import TYPE_CHECKING, Iterable
 
 from esent import _esent, errors
 from esent._lifecycle import NativeObject
@@ -13,29 +12,6 @@ from esent.columns import Column, Index
 if TYPE_CHECKING:
     from esent.session import Session
     from esent.table import Table
-
-# What this process told the engine about its tables, per database file (absolute path) and
-# table name (lower case: ESE names are case-insensitive): column names and indexes.  Used only
-# when the engine cannot list a table's columns and indexes itself (JET_ColInfoList /
-# JET_IdxInfoList answer JET_errFeatureNotAvailable); otherwise ``Database.table`` asks it.
-_schemas: dict[str, dict[str, tuple[tuple[str, ...], tuple[Index, ...]]]] = {}
-_schemas_lock = threading.Lock()
-
-
-def _remember(path: str, table: str, columns: Sequence[str], indexes: Sequence[Index]) -> None:
-    with _schemas_lock:
-        _schemas.setdefault(path, {})[table.lower()] = (tuple(columns), tuple(indexes))
-
-
-def _recall(path: str, table: str) -> tuple[tuple[str, ...], tuple[Index, ...]] | None:
-    with _schemas_lock:
-        return _schemas.get(path, {}).get(table.lower())
-
-
-def _forget_schema(path: str, table: str) -> tuple[tuple[str, ...], tuple[Index, ...]] | None:
-    with _schemas_lock:
-        return _schemas.get(path, {}).pop(table.lower(), None)
-
 
 class Database(NativeObject):
     """A database open in one session (a JET_DBID).
@@ -107,27 +83,14 @@ class Database(NativeObject):
         tableid, _ = _esent.JetCreateTableColumnIndex2(
             self.session.handle, self.handle, name, created, index_defs
         )
-        names = [c.name for c in columns]
-        _remember(self.path, name, names, indexes)
-        return Table(self, name, handle=tableid, columns=names, indexes=indexes)
+        return Table(self, name, handle=tableid)
 
-    def table(self, name: str, *, columns: Sequence[str] | None = None,
-              indexes: Sequence[Index] | None = None,
-              key: Sequence[str] | None = None) -> Table:
-        """Open a table; its columns and indexes are read from the catalog.  ``columns`` and
-        ``indexes`` (or just the primary ``key`` columns) are needed only with an engine that
-        cannot list them (libese before the full data API), for a table this process did not
-        create."""
+    def table(self, name: str) -> Table:
+        """Open a table; its columns and indexes are read from the catalog (JET_ColInfoList,
+        JET_IdxInfoList).  ObjectNotFoundError when there is no such table."""
         from esent.table import Table
 
-        if key is not None and indexes is None:
-            indexes = [Index("primary", list(key), primary=True)]
-        known = _recall(self.path, name)
-        if columns is None and known is not None:
-            columns = known[0]
-        if indexes is None and known is not None:
-            indexes = known[1]
-        return Table(self, name, columns=columns, indexes=indexes)
+        return Table(self, name)
 
     def tables(self) -> list[str]:
         """The names of the database's tables (JetGetObjectInfo, JET_ObjInfoListNoStats)."""
@@ -147,13 +110,9 @@ class Database(NativeObject):
         objects for it are closed first."""
         self._close_open(name)
         _esent.JetDeleteTable(self.session.handle, self.handle, name)
-        _forget_schema(self.path, name)
 
     def rename_table(self, name: str, new_name: str) -> None:
         """Rename a table (JetRenameTable); this database's open Table objects for it are
         closed first."""
         self._close_open(name)
         _esent.JetRenameTable(self.session.handle, self.handle, name, new_name)
-        known = _forget_schema(self.path, name)
-        if known is not None:
-            _remember(self.path, new_name, *known)

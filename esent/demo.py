@@ -133,8 +133,7 @@ def run(args: argparse.Namespace) -> int:
 
     with esent.Instance("esent-demo-check", system_path=folder / "check") as inst:
         with inst.session() as session:
-            rows = list(session.attach_database(restored[0].path).table(
-                "events", columns=["id", "writer", "seq", "payload"], key=["id"]))
+            rows = list(session.attach_database(restored[0].path).table("events"))
     parts: dict[tuple[int, int], int] = {}
     for row in rows:
         key = (row["writer"], row["seq"])

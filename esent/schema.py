@@ -7,14 +7,12 @@ temporary table that is read here and closed.
 from __future__ import annotations
 
 import struct
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from esent import _esent, errors
 
 _U32 = struct.Struct("<I")
-_FEATURE_NOT_AVAILABLE = -1001
-_INVALID_PARAMETER = -1003
 #: JET_bitKeyDescending in JET_INDEXLIST's grbitColumn.
 _KEY_DESCENDING = 0x1
 
@@ -34,10 +32,6 @@ class ColumnInfo:
     def multi_valued(self) -> bool:
         return bool(self.grbit & _esent.JET_bitColumnMultiValued)
 
-    @classmethod
-    def from_columndef(cls, name: str, info: Mapping[str, int]) -> ColumnInfo:
-        return cls(name, info["columnid"], info["coltyp"], info["cp"], info["cbMax"],
-                   info["grbit"])
 
 
 @dataclass(frozen=True)
@@ -59,12 +53,6 @@ class IndexInfo:
     @property
     def unique(self) -> bool:
         return bool(self.grbit & (_esent.JET_bitIndexUnique | _esent.JET_bitIndexPrimary))
-
-
-def is_not_available(exc: errors.EsentError) -> bool:
-    """True when the engine lacks the call or info level: JET_errFeatureNotAvailable, or
-    JET_errInvalidParameter (libese before the full data API rejects the list levels so)."""
-    return exc.code in (_FEATURE_NOT_AVAILABLE, _INVALID_PARAMETER)
 
 
 def _rows(sesid: int, tableid: int) -> Iterator[None]:

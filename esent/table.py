@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any
 from esent import _esent, errors
 from esent._lifecycle import NativeObject
 from esent.columns import Column, Index, encode
-from esent.schema import ColumnInfo, IndexInfo, is_not_available, list_columns, list_indexes
+from esent.schema import ColumnInfo, IndexInfo, list_columns, list_indexes
 
 if TYPE_CHECKING:
     from esent.cursor import Range
@@ -45,9 +45,7 @@ class Table(NativeObject):
     tables itself: "JetRollback Function").
     """
 
-    def __init__(self, database: Database, name: str, *, handle: int | None = None,
-                 columns: Sequence[str] | None = None,
-                 indexes: Sequence[Index | IndexInfo] | None = None) -> None:
+    def __init__(self, database: Database, name: str, *, handle: int | None = None) -> None:
         super().__init__(parent=database)
         self.database = database
         self.name = name
@@ -58,7 +56,7 @@ class Table(NativeObject):
         self._current_index: str | None = None
         self._range_set = False
         try:
-            self._load_schema(columns, indexes)
+            self._load_schema()
             database._adopt(self)
             database.session._track_table(self)
         except BaseException:
@@ -67,27 +65,11 @@ class Table(NativeObject):
             raise
 
     # -- schema -------------------------------------------------------------------------------
-    def _load_schema(self, names: Sequence[str] | None = None,
-                     indexes: Sequence[Index | IndexInfo] | None = None) -> None:
-        """Learn the columns and indexes from the engine (or, on an engine without the list
-        calls, from what the caller knows: ``names`` and ``indexes``)."""
+    def _load_schema(self) -> None:
+        """Learn the columns and indexes from the catalog (after a schema change too)."""
         sesid, tableid = self._sesid, self._handle
-        try:
-            columns = list_columns(sesid, tableid)
-        except errors.EsentError as exc:
-            if not is_not_available(exc) or names is None:
-                raise
-            columns = [ColumnInfo.from_columndef(n, _esent.JetGetTableColumnInfo(sesid, tableid, n))
-                       for n in names]
-        try:
-            found = list_indexes(sesid, tableid)
-        except errors.EsentError as exc:
-            if not is_not_available(exc):
-                raise
-            found = [IndexInfo(i.name, tuple(c if c[:1] in "+-" else "+" + c
-                                             for c in i.key_columns),
-                               i.index_grbit() if isinstance(i, Index) else i.grbit)
-                     for i in (indexes or ())]
+        columns = list_columns(sesid, tableid)
+        found = list_indexes(sesid, tableid)
         self.columns: dict[str, ColumnInfo] = {c.name: c for c in columns}
         self._indexes: dict[str, IndexInfo] = {i.name: i for i in found}
         self._layout = [(c.name, c.columnid, c.coltyp, c.code_page, c.multi_valued)
@@ -151,25 +133,25 @@ class Table(NativeObject):
         _esent.JetAddColumn(self._sesid, self.handle, column.name, int(column.type),
                             column.max_size, column.grbit(), int(column.code_page or 0),
                             column.default_bytes())
-        self._refresh([*self.columns, column.name])
+        self._refresh()
         return self.columns[column.name]
 
     def delete_column(self, name: str) -> None:
         """Delete a column (JetDeleteColumn); an index key column cannot be deleted."""
         _esent.JetDeleteColumn(self._sesid, self.handle, name)
-        self._refresh([c for c in self.columns if c.lower() != name.lower()])
+        self._refresh()
 
     def rename_column(self, name: str, new_name: str) -> None:
         """Rename a column (JetRenameColumn)."""
         _esent.JetRenameColumn(self._sesid, self.handle, name, new_name, 0)
-        self._refresh([new_name if c.lower() == name.lower() else c for c in self.columns])
+        self._refresh()
 
     def create_index(self, index: Index) -> IndexInfo:
         """Create a secondary index over the existing records (JetCreateIndex2)."""
         if not isinstance(index, Index):
             raise TypeError(f"index must be esent.Index, not {type(index).__name__}")
         _esent.JetCreateIndex2(self._sesid, self.handle, [index.as_create()])
-        self._refresh(indexes=[*self.indexes, index])
+        self._refresh()
         return self._indexes[index.name]
 
     def delete_index(self, name: str) -> None:
@@ -177,13 +159,12 @@ class Table(NativeObject):
         if self._current_index is not None and self._current_index.lower() == name.lower():
             self._use(None)
         _esent.JetDeleteIndex(self._sesid, self.handle, name)
-        self._refresh(indexes=[i for i in self.indexes if i.name.lower() != name.lower()])
+        self._refresh()
 
-    def _refresh(self, names: Sequence[str] | None = None,
-                 indexes: Sequence[Index | IndexInfo] | None = None) -> None:
+    def _refresh(self) -> None:
+        """Read the schema again after a change, keeping the current index."""
         current = self._current_index
-        self._load_schema(list(self.columns) if names is None else names,
-                          self.indexes if indexes is None else indexes)
+        self._load_schema()
         self._current_index = current
 
     # -- lifecycle ----------------------------------------------------------------------------
@@ -318,13 +299,7 @@ class Table(NativeObject):
             _esent.JetMove(sesid, tableid, _esent.JET_MoveFirst, 0)
         except errors.NoCurrentRecordError:
             return 0
-        try:
-            return int(_esent.JetIndexRecordCount(sesid, tableid, 0))
-        except errors.EsentError as exc:
-            if not is_not_available(exc):
-                raise
-        # an engine without JetIndexRecordCount: count with the row loop
-        return sum(1 for _ in self._codec(None).rows(sesid, tableid, 0, False, True))
+        return int(_esent.JetIndexRecordCount(sesid, tableid, 0))
 
     def bookmark(self) -> bytes:
         """The current record's bookmark (JetGetBookmark)."""

@@ -25,7 +25,7 @@ class Live:
     def __init__(self, inst: esent.Instance, session: esent.Session,
                  paths: list[pathlib.Path]) -> None:
         self.inst, self.session, self.paths = inst, session, paths
-        self.tables = [session.open_database(p).table("t", columns=["id", "v"], key=["id"])
+        self.tables = [session.open_database(p).table("t")
                        for p in paths]
 
 
@@ -47,7 +47,7 @@ def live(tmp_path: pathlib.Path, new_name) -> Iterator[Live]:
 def read_rows(path: pathlib.Path, name: str) -> list[tuple[int, str]]:
     with esent.Instance(name, system_path=path.parent / "check-sys") as inst:
         with inst.session() as session:
-            table = session.attach_database(path).table("t", columns=["id", "v"], key=["id"])
+            table = session.attach_database(path).table("t")
             return [(row["id"], row["v"]) for row in table]
 
 

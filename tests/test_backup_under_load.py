@@ -114,8 +114,7 @@ def run_round(root: pathlib.Path, name: str) -> dict[str, int]:
 
     with esent.Instance(name + "-check", system_path=root / "check") as inst:
         with inst.session() as session:
-            rows = list(session.attach_database(restored[0].path).table(
-                "t", columns=["id", "writer", "seq"], key=["id"]))
+            rows = list(session.attach_database(restored[0].path).table("t"))
     present: dict[tuple[int, int], int] = {}
     for row in rows:
         key = (row["writer"], row["seq"])

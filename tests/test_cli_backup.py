@@ -58,8 +58,7 @@ def test_backup_verify_restore(tmp_path: pathlib.Path, new_name) -> None:
     assert restored.returncode == 0, restored.stderr
     with esent.Instance(new_name("check"), system_path=tmp_path / "check") as inst:
         with inst.session() as session:
-            rows = list(session.attach_database(tmp_path / "out" / "data.edb").table(
-                "t", columns=["id", "v"], key=["id"]))
+            rows = list(session.attach_database(tmp_path / "out" / "data.edb").table("t"))
     assert [row["id"] for row in rows] == list(range(50))
 
 

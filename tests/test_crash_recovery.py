@@ -58,7 +58,7 @@ def one_round(folder: pathlib.Path, delay: float) -> tuple[set[int], set[int]]:
     with esent.Instance("crash-reader", system_path=folder) as inst:
         with inst.session() as s:
             db = s.attach_database(folder / "rows.edb")
-            t = db.table("rows", columns=["id", "payload"], key=["id"])
+            t = db.table("rows")
             for row in t:
                 assert row["payload"] == bytes([row["id"] % 251]) * (row["id"] % 3000)
                 found.add(row["id"])

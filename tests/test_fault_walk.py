@@ -254,7 +254,7 @@ def read_back(folder: pathlib.Path, out: Outcome) -> dict[int, dict[str, Any]] |
             else:
                 db = session.attach_database(path)
             try:
-                table = db.table("t", columns=[c.name for c in COLUMNS], key=["id"])
+                table = db.table("t")
             except errors.ObjectNotFoundError:
                 assert not out.table_created, "a created table is missing after recovery"
                 return None

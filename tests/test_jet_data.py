@@ -146,7 +146,7 @@ def test_reopen_table_and_attach(instance: esent.Instance, tmp_path: pathlib.Pat
         assert list(table) == [{"id": 1, "x": 5}]
         assert table.get(1) == {"id": 1, "x": 5}
         with pytest.raises(errors.ObjectNotFoundError):
-            s.open_database(path).table("nope", columns=["id"])
+            s.open_database(path).table("nope")
 
 
 @pytest.mark.contract

