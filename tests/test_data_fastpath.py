@@ -180,3 +180,21 @@ def test_codec_errors_for_closed_and_raw_use(table: esent.Table) -> None:
     table.close()
     with pytest.raises(esent.ObjectClosedError):
         table.insert({"id": 1})
+
+
+def test_fixed_values_survive_the_set_array_growing(session: esent.Session,
+                                                    tmp_path: pathlib.Path) -> None:
+    """A row with more values than columns (a long multi-value list) makes the codec's set
+    array grow while the row is encoded; the fixed-size values encoded before that (kept in
+    their set's scratch) must still be the ones written.  (This read freed memory once: seen
+    as a wrong Id through a secondary index, and found by an ASan build of the extension.)"""
+    db = session.create_database(tmp_path / "grow.edb")
+    numbers = [esent.Column(f"n{k}", esent.ColumnType.LONG_LONG) for k in range(12)]
+    t = db.create_table("t", [esent.Column("id", esent.ColumnType.LONG), *numbers,
+                              esent.Column("tags", esent.ColumnType.LONG, tagged=True,
+                                           multi_valued=True)],
+                        [esent.Index("pk", ["+id"], primary=True)])
+    rows = [{"id": i, **{f"n{k}": i * 1000 + k for k in range(12)}, "tags": list(range(i % 40))}
+            for i in range(300)]
+    t.insert_many(rows)
+    assert list(t.rows()) == rows

@@ -297,6 +297,7 @@ cdef struct _Set:
     JET_GRBIT grbit
     ESE_ULONG itag
     unsigned char scratch[8]
+    bint in_scratch   # pv points at this set's own scratch (re-pointed when the array moves)
 
 
 cdef class RowCodec:
@@ -373,12 +374,17 @@ cdef class RowCodec:
     # -- encoding a row into the set list ------------------------------------------------------
     cdef _Set *_next_set(self) except NULL:
         cdef _Set *grown
+        cdef Py_ssize_t j
         cdef JET_SETCOLUMN *grown_sc
         if self.nsets == self.capsets:
             grown = <_Set *>realloc(self.sets, self.capsets * 2 * sizeof(_Set))
             if grown == NULL:
                 raise MemoryError()
             self.sets = grown
+            # a fixed-size value lives in its set's scratch: the sets moved, so must pv
+            for j in range(self.nsets):
+                if grown[j].in_scratch:
+                    grown[j].pv = grown[j].scratch
             grown_sc = <JET_SETCOLUMN *>realloc(self.setcolumns,
                                                 self.capsets * 2 * sizeof(JET_SETCOLUMN))
             if grown_sc == NULL:
@@ -396,6 +402,7 @@ cdef class RowCodec:
         s.grbit = 0
         s.cb = 0
         s.pv = NULL
+        s.in_scratch = False
         if value is None:
             return 0
         try:
@@ -406,6 +413,7 @@ cdef class RowCodec:
             raise type(exc)(f"column {self.names[i]!r}: {exc}") from None
         if data is None:
             s.pv = s.scratch
+            s.in_scratch = True
         else:
             self.keep.append(data)
             s.pv = PyBytes_AsString(data)
